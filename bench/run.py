@@ -1,0 +1,692 @@
+"""Run the benchmark suite and print a Markdown table.
+
+    python -m bench            # full suite (7 interleaved repeats)
+    python -m bench --quick    # 3 repeats, under 2 minutes
+    python -m bench --only stream-1000,fetch-0ms --peers C,D
+    python -m bench --profile D:stream-1000      # cProfile one D child, print top functions
+
+The server runs in its own process; every measured run is a fresh client process
+(``bench.child``). Peers run in rotated order on every repeat. Figures are medians; ratios
+are to the floor C of the same run. The table also goes to ``bench/results/latest.md``
+(raw runs in ``latest.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import http.client
+import importlib.metadata
+import json
+import os
+import platform
+import selectors
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bench import fixtures
+from bench.peers import PEER_TITLES
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+T = TypeVar("T")
+CHILD_TIMEOUT_S = 180
+SERVER_START_TIMEOUT_S = 120
+
+LATENCY_MS = 20
+PAGE_WORK_S = 0.020
+FANOUT = 50
+
+
+@dataclass(frozen=True)
+class Target:
+    metric: str  # "cpu_s" or "wall_s"; memory has its own rule
+    max_ratio: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    scenario: int
+    title: str
+    op: str
+    site: str
+    args: dict[str, Any]
+    expect_count: int
+    expect_last: str | None = None
+    peers: tuple[str, ...] = ("C", "A", "D")
+    target: Target | None = None
+    primary: str = "cpu_s"  # the figure whose spread is shown
+
+
+SITES: dict[str, dict[str, Any]] = {
+    "s20k": {"records": 20_000, "latency_ms": 0, "page_sizes": [50, 1000]},
+    "s20k_lat": {"records": 20_000, "latency_ms": LATENCY_MS, "page_sizes": [1000]},
+    "s10k": {"records": 10_000, "latency_ms": 0, "page_sizes": [1000], "fetch": False},
+    "s100k": {"records": 100_000, "latency_ms": 0, "page_sizes": [1000], "fetch": False},
+    "legacy": {
+        "records": 2_000,
+        "latency_ms": LATENCY_MS,
+        "page_sizes": [],
+        "fetch": False,
+        "legacy_page_sizes": [50],
+    },
+}
+
+
+def all_cases() -> list[Case]:
+    last = fixtures.sid
+    sleep_work = {"kind": "sleep", "seconds": PAGE_WORK_S, "every": 1000}
+    busy_work = {"kind": "busy", "seconds": PAGE_WORK_S, "every": 1000}
+    work_ms = round(PAGE_WORK_S * 1000)
+    return [
+        Case(
+            id="stream-1000",
+            scenario=1,
+            title="Stream 20k, page 1000, 0 ms",
+            op="stream",
+            site="s20k",
+            args={"page_size": 1000},
+            expect_count=20_000,
+            expect_last=last(19_999),
+            target=Target("cpu_s", 1.0, "CPU D <= 1.0x C"),
+        ),
+        Case(
+            id="stream-50",
+            scenario=1,
+            title="Stream 20k, page 50, 0 ms",
+            op="stream",
+            site="s20k",
+            args={"page_size": 50},
+            expect_count=20_000,
+            expect_last=last(19_999),
+            target=Target("cpu_s", 1.0, "CPU D <= 1.0x C"),
+        ),
+        Case(
+            id="fetch-0ms",
+            scenario=2,
+            title=f"Fetch 2000 by SID, {FANOUT} in flight, 0 ms",
+            op="fetch",
+            site="s20k",
+            args={"inventory": 20_000, "count": 2000, "concurrency": FANOUT},
+            expect_count=2000,
+            target=Target("cpu_s", 1.1, "CPU D <= 1.1x C"),
+        ),
+        Case(
+            id="fetch-20ms",
+            scenario=2,
+            title=f"Fetch 2000 by SID, {FANOUT} in flight, {LATENCY_MS} ms",
+            op="fetch",
+            site="s20k_lat",
+            args={"inventory": 20_000, "count": 2000, "concurrency": FANOUT},
+            expect_count=2000,
+            target=Target("cpu_s", 1.1, "CPU D <= 1.1x C"),
+        ),
+        Case(
+            id="create",
+            scenario=3,
+            title=f"Create 500, {FANOUT} in flight, 0 ms",
+            op="create",
+            site="s20k",
+            args={"count": 500, "concurrency": FANOUT},
+            expect_count=500,
+            target=Target("cpu_s", 1.15, "CPU D <= 1.15x C"),
+        ),
+        Case(
+            id="overlap-sleep",
+            scenario=4,
+            title=f"Stream 20k at {LATENCY_MS} ms, consumer awaits {work_ms} ms per 1000",
+            op="stream",
+            site="s20k_lat",
+            args={"page_size": 1000, "work": sleep_work},
+            expect_count=20_000,
+            expect_last=last(19_999),
+            target=Target("wall_s", 0.6, "wall D <= 0.6x C (sequential)"),
+            primary="wall_s",
+        ),
+        Case(
+            id="overlap-busy",
+            scenario=4,
+            title=f"Stream 20k at {LATENCY_MS} ms, consumer spins {work_ms} ms CPU per 1000",
+            op="stream",
+            site="s20k_lat",
+            args={"page_size": 1000, "work": busy_work},
+            expect_count=20_000,
+            expect_last=last(19_999),
+            primary="wall_s",
+        ),
+        Case(
+            id="memory-10k",
+            scenario=5,
+            title="Stream 10k, page 1000 (memory)",
+            op="stream",
+            site="s10k",
+            args={"page_size": 1000},
+            expect_count=10_000,
+            expect_last=last(9_999),
+            primary="growth_kb",
+        ),
+        Case(
+            id="memory-100k",
+            scenario=5,
+            title="Stream 100k, page 1000 (memory)",
+            op="stream",
+            site="s100k",
+            args={"page_size": 1000},
+            expect_count=100_000,
+            expect_last=last(99_999),
+            primary="growth_kb",
+        ),
+        Case(
+            id="legacy",
+            scenario=6,
+            title=f"Legacy XML: 40 pages of 50 at {LATENCY_MS} ms",
+            op="stream_legacy",
+            site="legacy",
+            args={"page_size": 50},
+            expect_count=2000,
+            expect_last=last(1999),
+            peers=("C", "D"),
+            target=Target("wall_s", 0.25, "wall D <= 0.25x C (sequential)"),
+            primary="wall_s",
+        ),
+    ]
+
+
+IMPORTS = [
+    ("interpreter only", "pass"),
+    ("C: import aiohttp", "import aiohttp"),
+    ("A: from twilio.rest import Client", "from twilio.rest import Client"),
+    (
+        "A: ... + AsyncTwilioHttpClient",
+        "from twilio.rest import Client; "
+        "from twilio.http.async_http_client import AsyncTwilioHttpClient",
+    ),
+    ("D: import twilio_async", "import twilio_async"),
+]
+
+
+# --- server -------------------------------------------------------------------------------
+
+
+class BenchServer:
+    """The Twilio-shaped server in its own process; stopped on exit, errors and Ctrl-C."""
+
+    def __init__(self, sites: list[str]) -> None:
+        self.sites = sites
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.ports: dict[str, int] = {}
+
+    def __enter__(self) -> BenchServer:
+        config = {"sites": [{"name": name, **SITES[name]} for name in self.sites]}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.server", "--config", json.dumps(config)],
+            cwd=REPO,
+            stdin=subprocess.PIPE,  # closing it (our exit) stops the server too
+            stdout=subprocess.PIPE,
+        )
+        assert self.proc.stdout is not None
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.proc.stdout, selectors.EVENT_READ)
+            if not sel.select(SERVER_START_TIMEOUT_S):
+                self.__exit__()
+                raise RuntimeError("bench server did not start in time")
+        line = self.proc.stdout.readline()
+        if not line:
+            self.__exit__()
+            raise RuntimeError("bench server exited during startup")
+        self.ports = json.loads(line)["ports"]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        proc = self.proc
+        if proc is None:
+            return
+        self.proc = None
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for pipe in (proc.stdin, proc.stdout):
+            if pipe is not None:
+                pipe.close()
+
+    def url(self, site: str) -> str:
+        return f"http://127.0.0.1:{self.ports[site]}"
+
+    def stats(self) -> dict[str, Any]:
+        conn = http.client.HTTPConnection("127.0.0.1", next(iter(self.ports.values())), timeout=10)
+        try:
+            conn.request("GET", "/__bench__/stats")
+            stats: dict[str, Any] = json.loads(conn.getresponse().read())
+            return stats
+        finally:
+            conn.close()
+
+    def body_size(self, site: str, target: str) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", self.ports[site], timeout=10)
+        try:
+            conn.request("GET", target, headers={"Authorization": "Basic YTpi"})
+            return len(conn.getresponse().read())
+        finally:
+            conn.close()
+
+
+# --- runs ---------------------------------------------------------------------------------
+
+
+def run_child(
+    server: BenchServer, case: Case, peer: str, profile: str | None = None
+) -> dict[str, Any]:
+    spec = {
+        "peer": peer,
+        "op": case.op,
+        "base_url": server.url(case.site),
+        "args": case.args,
+        "profile": profile,
+    }
+    before = server.stats()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.child", json.dumps(spec)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=CHILD_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"status": "error", "reason": f"timed out after {CHILD_TIMEOUT_S} s"}
+    after = server.stats()
+    if proc.returncode != 0 or not proc.stdout.strip():
+        tail = (proc.stderr or "").strip().splitlines()[-3:]
+        return {"status": "error", "reason": " | ".join(tail) or f"exit {proc.returncode}"}
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["server_cpu_s"] = after["cpu_s"] - before["cpu_s"]
+    result["server_requests"] = after["requests"][case.site] - before["requests"][case.site]
+    if result["status"] == "ok":
+        problems = []
+        if result["count"] != case.expect_count:
+            problems.append(f"count {result['count']} != {case.expect_count}")
+        if case.expect_last is not None and result["last_sid"] != case.expect_last:
+            problems.append(f"last SID {result['last_sid']} != {case.expect_last}")
+        if problems:
+            result["status"] = "error"
+            result["reason"] = "; ".join(problems)
+    return result
+
+
+def rotated(items: Sequence[T], k: int) -> list[T]:
+    """``items`` starting at position ``k`` (mod len): the run order of repeat ``k``."""
+    k %= len(items)
+    return [*items[k:], *items[:k]]
+
+
+def measure_imports(repeats: int, log: Any) -> list[dict[str, Any]]:
+    env_ok: dict[str, bool] = {}
+    samples: dict[str, list[float]] = {label: [] for label, _ in IMPORTS}
+    for label, stmt in IMPORTS:  # one untimed run each: warms the page cache, checks it works
+        env_ok[label] = (
+            subprocess.run([sys.executable, "-c", stmt], cwd=REPO, capture_output=True).returncode
+            == 0
+        )
+    for r in range(repeats):
+        for label, stmt in rotated(IMPORTS, r):
+            if not env_ok[label]:
+                continue
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", stmt], cwd=REPO, capture_output=True, check=True)
+            samples[label].append(time.perf_counter() - t0)
+    log(f"  imports measured ({repeats} repeats)")
+    return [
+        {"label": label, "stmt": stmt, "ok": env_ok[label], "samples_s": samples[label]}
+        for label, stmt in IMPORTS
+    ]
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    case: Case
+    peer: str
+    runs: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok_runs(self) -> list[dict[str, Any]]:
+        return [r for r in self.runs if r.get("status") == "ok"]
+
+    @property
+    def state(self) -> str:
+        if any(r.get("status") == "error" for r in self.runs):
+            return "error"
+        if not self.ok_runs:
+            return "n/a"
+        return "ok"
+
+    @property
+    def reason(self) -> str:
+        for r in self.runs:
+            if r.get("status") != "ok":
+                return str(r.get("reason", ""))
+        return ""
+
+    def median(self, key: str) -> float:
+        return statistics.median(float(r[key]) for r in self.ok_runs)
+
+    def spread(self, key: str) -> float:
+        values = [float(r[key]) for r in self.ok_runs]
+        mid = statistics.median(values)
+        return (max(values) - min(values)) / mid if mid else 0.0
+
+    @property
+    def notes(self) -> list[str]:
+        seen: list[str] = []
+        for r in self.ok_runs:
+            for note in r.get("notes", []):
+                if note not in seen:
+                    seen.append(note)
+        return seen
+
+
+def _ratio(value: float, base: float | None) -> str:
+    return f"{value / base:.2f}x" if base else "-"
+
+
+def results_table(summaries: dict[tuple[str, str], Summary], cases: list[Case]) -> list[str]:
+    lines = [
+        "| # | Case | Peer | CPU s | µs/rec | Wall s | RSS growth MB | CPU vs C | Wall vs C "
+        "| RSS vs C | Server CPU s (busy) | Reqs | Spread |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for case in cases:
+        base = summaries.get((case.id, "C"))
+        base_ok = base is not None and base.state == "ok"
+        for peer in ("C", "A", "D"):
+            s = summaries.get((case.id, peer))
+            head = f"| {case.scenario} | {case.title} | {peer} "
+            if s is None or peer not in case.peers:
+                if peer == "A" and case.op == "stream_legacy":
+                    lines.append(head + "| n/a (no 2008 API in twilio) |" + " |" * 9)
+                continue
+            if s.state != "ok":
+                label = "ERROR" if s.state == "error" else "n/a"
+                lines.append(head + f"| {label}: {s.reason[:120]} |" + " |" * 9)
+                continue
+            cpu, wall, growth = s.median("cpu_s"), s.median("wall_s"), s.median("growth_kb")
+            per_rec = cpu / case.expect_count * 1e6
+            server_cpu = s.median("server_cpu_s")
+            busy = server_cpu / wall if wall else 0.0
+            primary = case.target.metric if case.target else case.primary
+            c_cpu = base.median("cpu_s") if base_ok and base else None
+            c_wall = base.median("wall_s") if base_ok and base else None
+            c_growth = base.median("growth_kb") if base_ok and base else None
+            lines.append(
+                head + f"| {cpu:.3f} | {per_rec:.1f} | {wall:.3f} | {growth / 1024:.1f} "
+                f"| {_ratio(cpu, c_cpu)} | {_ratio(wall, c_wall)} | {_ratio(growth, c_growth)} "
+                f"| {server_cpu:.3f} ({busy:.0%}) | {s.median('server_requests'):.0f} "
+                f"| ±{s.spread(primary) / 2:.0%} |"
+            )
+    return lines
+
+
+def target_rows(
+    summaries: dict[tuple[str, str], Summary], cases: list[Case], raw_page_kb: float | None
+) -> list[str]:
+    lines = ["| # | Target | D / C (median) | Verdict |", "|---|---|---:|---|"]
+    for case in cases:
+        if case.target is None:
+            continue
+        c, d = summaries.get((case.id, "C")), summaries.get((case.id, "D"))
+        head = f"| {case.scenario} | {case.title}: {case.target.text} "
+        if c is None or d is None:
+            continue
+        if c.state != "ok" or d.state != "ok":
+            why = d.reason if d.state != "ok" else c.reason
+            lines.append(head + f"| - | {'n/a' if d.state == 'n/a' else 'ERROR'}: {why[:100]} |")
+            continue
+        ratio = d.median(case.target.metric) / c.median(case.target.metric)
+        verdict = (
+            "met"
+            if ratio <= case.target.max_ratio
+            else f"MISSED by {ratio / case.target.max_ratio - 1:.0%}"
+        )
+        lines.append(head + f"| {ratio:.2f}x | {verdict} |")
+    lines.extend(memory_rows(summaries, raw_page_kb))
+    return lines
+
+
+MEMORY_VS_FLOOR = 1.5
+
+
+def memory_rows(summaries: dict[tuple[str, str], Summary], raw_page_kb: float | None) -> list[str]:
+    small, large = summaries.get(("memory-10k", "D")), summaries.get(("memory-100k", "D"))
+    floor = summaries.get(("memory-100k", "C"))
+    if small is None or large is None or floor is None:
+        return []
+    head = (
+        "| 5 | Stream 100k: peak RSS growth about one page (<= "
+        f"{MEMORY_VS_FLOOR}x the floor C, which holds one page at a time) "
+    )
+    flat_head = "| 5 | Peak RSS growth flat in N: D(100k) - D(10k) <= one raw page "
+    if not (small.state == large.state == floor.state == "ok"):
+        why = next((s.reason for s in (large, small, floor) if s.state != "ok"), "")
+        return [head + f"| - | n/a: {why[:100]} |", flat_head + "| - | n/a |"]
+    ratio = large.median("growth_kb") / floor.median("growth_kb")
+    delta_kb = large.median("growth_kb") - small.median("growth_kb")
+    page = raw_page_kb or 0.0
+    return [
+        head
+        + f"| {ratio:.2f}x | "
+        + ("met" if ratio <= MEMORY_VS_FLOOR else f"MISSED by {ratio / MEMORY_VS_FLOOR - 1:.0%}")
+        + " |",
+        flat_head
+        + f"(raw page = {page / 1024:.2f} MB) | {delta_kb / 1024:+.2f} MB | "
+        + ("met" if delta_kb <= page else f"MISSED: grows by {delta_kb / 1024:.1f} MB")
+        + " |",
+    ]
+
+
+def import_rows(imports: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| Import (fresh `python -c`) | Median ms | Net of interpreter ms | vs C |",
+        "|---|---:|---:|---:|",
+    ]
+    medians = {
+        i["label"]: statistics.median(i["samples_s"]) * 1000 for i in imports if i["samples_s"]
+    }
+    interp = medians.get("interpreter only", 0.0)
+    c_net = medians.get("C: import aiohttp", 0.0) - interp
+    for item in imports:
+        label = item["label"]
+        if label not in medians:
+            lines.append(f"| `{item['stmt']}` | n/a (fails to import) | | |")
+            continue
+        net = medians[label] - interp
+        ratio = f"{net / c_net:.2f}x" if c_net > 0 and label != "interpreter only" else "-"
+        lines.append(f"| {label} | {medians[label]:.0f} | {net:.0f} | {ratio} |")
+    return lines
+
+
+def machine_info() -> list[str]:
+    model = "unknown"
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    versions = []
+    for dist in ("aiohttp", "yarl", "attrs", "cattrs", "twilio", "twilio-async"):
+        try:
+            versions.append(f"{dist} {importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{dist} (not installed)")
+    commit = subprocess.run(
+        ["git", "log", "-1", "--format=%h %cs"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return [
+        f"- Machine: `nproc` = {os.cpu_count()}, CPU: {model}, "
+        f"{platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()} ({platform.python_implementation()}); "
+        + ", ".join(versions),
+        f"- Worktree commit: {commit or 'unknown'}; run at {dt.datetime.now():%Y-%m-%d %H:%M}",
+    ]
+
+
+def render(
+    summaries: dict[tuple[str, str], Summary],
+    cases: list[Case],
+    imports: list[dict[str, Any]],
+    repeats: int,
+    raw_page_kb: float | None,
+    quick: bool,
+) -> str:
+    notes = sorted({n for s in summaries.values() for n in s.notes})
+    mode = "quick" if quick else "full"
+    out = [
+        f"## Results ({mode} mode, median of {repeats} interleaved repeats)",
+        "",
+        *machine_info(),
+        "- Peers: " + "; ".join(f"{k} = {v}" for k, v in PEER_TITLES.items()),
+        "",
+        "### Targets (D relative to the floor C)",
+        "",
+        *target_rows(summaries, cases, raw_page_kb),
+        "",
+        "### All figures",
+        "",
+        "CPU = client user+sys seconds for the work only; µs/rec = CPU / records (or requests); "
+        "RSS growth = peak RSS minus RSS after imports; Server busy = server CPU / client wall; "
+        "Reqs = requests the server saw; Spread = half the min-max range of the case's primary "
+        "figure, relative to the median.",
+        "",
+        *results_table(summaries, cases),
+    ]
+    if imports:
+        out += ["", f"### Import cost (median of {len(imports[0]['samples_s'])})", ""]
+        out += import_rows(imports)
+    if notes:
+        out += ["", "Notes from the peers:", *(f"- {n}" for n in notes)]
+    return "\n".join(out) + "\n"
+
+
+# --- main ---------------------------------------------------------------------------------
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def profile_one(spec: str, cases: list[Case]) -> None:
+    import pstats
+
+    peer, _, case_id = spec.partition(":")
+    case = next((c for c in cases if c.id == case_id), None)
+    if case is None:
+        raise SystemExit(f"unknown case {case_id!r}; one of: {', '.join(c.id for c in cases)}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"profile-{peer}-{case_id}.prof"
+    with BenchServer([case.site]) as server:
+        result = run_child(server, case, peer, profile=str(out))
+    print(json.dumps({k: v for k, v in result.items() if k != "notes"}, indent=1))
+    if result.get("status") != "ok":
+        return
+    for order in ("cumulative", "tottime"):
+        print(f"\n=== top 30 by {order} ({out}) ===")
+        pstats.Stats(str(out)).sort_stats(order).print_stats(30)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="3 repeats, under 2 minutes")
+    parser.add_argument("--repeats", type=int, help="interleaved repeats (default 7, quick 3)")
+    parser.add_argument("--only", help="comma-separated case ids (or 'import')")
+    parser.add_argument("--peers", default="C,A,D", help="comma-separated peers (C always runs)")
+    parser.add_argument("--profile", metavar="PEER:CASE", help="cProfile one child and print")
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.md")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+
+    cases = all_cases()
+    if args.profile:
+        profile_one(args.profile, cases)
+        return 0
+    repeats = args.repeats or (3 if args.quick else 7)
+    if repeats < 3:
+        parser.error("at least 3 repeats")
+    wanted = set(args.only.split(",")) if args.only else None
+    if wanted:
+        unknown = wanted - {c.id for c in cases} - {"import"}
+        if unknown:
+            parser.error(f"unknown case(s) {sorted(unknown)}")
+        cases = [c for c in cases if c.id in wanted]
+    peers = {"C", *args.peers.split(",")}
+    started = time.perf_counter()
+
+    def log(msg: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+    summaries: dict[tuple[str, str], Summary] = {}
+    imports: list[dict[str, Any]] = []
+    raw_page_kb: float | None = None
+    try:
+        if wanted is None or "import" in wanted:
+            imports = measure_imports(5 if args.quick else 9, log)
+        sites = sorted({c.site for c in cases})
+        if sites:
+            log(f"starting server for {', '.join(sites)}")
+            with BenchServer(sites) as server:
+                log("server ready")
+                if "s100k" in sites:
+                    raw_page_kb = (
+                        server.body_size("s100k", f"{fixtures.LIST_PATH}?PageSize=1000") / 1024
+                    )
+                for case in cases:
+                    case_peers = tuple(p for p in case.peers if p in peers)
+                    for peer in case_peers:
+                        summaries[(case.id, peer)] = Summary(case, peer)
+                    for r in range(repeats):
+                        for peer in rotated(case_peers, r):
+                            result = run_child(server, case, peer)
+                            summaries[(case.id, peer)].runs.append(result)
+                            if result["status"] != "ok":
+                                log(
+                                    f"  {case.id} {peer}: {result['status']} {result.get('reason')}"
+                                )
+                    log(f"{case.id} done")
+    except KeyboardInterrupt:
+        log("interrupted: server stopped; partial results below")
+
+    report = render(summaries, cases, imports, repeats, raw_page_kb, args.quick)
+    print(report)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report)
+    raw = {
+        "repeats": repeats,
+        "cases": {f"{cid}/{peer}": s.runs for (cid, peer), s in summaries.items()},
+        "imports": imports,
+    }
+    args.out.with_suffix(".json").write_text(json.dumps(raw, indent=1))
+    log(f"wrote {args.out} and {args.out.with_suffix('.json')}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
