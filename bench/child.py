@@ -2,7 +2,8 @@
 
 Usage: ``python -m bench.child '<json spec>'`` where the spec is
 ``{"peer": "C"|"A"|"D", "op": "stream"|"fetch"|"create"|"stream_legacy",
-"base_url": "http://127.0.0.1:PORT", "args": {...}, "profile": null|"out.prof"}``.
+"base_url": "http://127.0.0.1:PORT", "args": {...}, "profile": null|"out.prof",
+"cpu": null|N}`` (``cpu`` pins the process to that core).
 
 Imports, event-loop creation and argument building happen first; then the RSS is read
 (``/proc/self/statm``) and CPU (``getrusage``, user+sys) and wall clocks start. Only the
@@ -59,6 +60,8 @@ def build_call(
 
 
 def run(spec: dict[str, Any]) -> dict[str, Any]:
+    if spec.get("cpu") is not None:
+        os.sched_setaffinity(0, {spec["cpu"]})
     try:
         peer = importlib.import_module(f"bench.peers.{PEERS[spec['peer']]}")
     except ImportError as exc:

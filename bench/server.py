@@ -499,10 +499,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--config",
         required=True,
-        help='JSON: {"sites": [{"name", "records", "latency_ms", "page_sizes", ...}]}',
+        help='JSON: {"cpu": null|N, "sites": [{"name", "records", "latency_ms", ...}]}',
     )
     args = parser.parse_args(argv)
     raw = json.loads(args.config)
+    if raw.get("cpu") is not None:
+        os.sched_setaffinity(0, {raw["cpu"]})
     configs = [SiteConfig(**site) for site in raw["sites"]]
     asyncio.run(serve(configs))
 
