@@ -676,6 +676,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGINT, _raise_interrupt)  # also when started with SIGINT ignored
 
     cases = all_cases()
     if args.profile:
@@ -700,6 +701,7 @@ def main(argv: list[str] | None = None) -> int:
     imports: list[dict[str, Any]] = []
     raw_page_kb: float | None = None
     cores = core_plan(not args.no_pin)
+    interrupted = False
     try:
         if wanted is None or "import" in wanted:
             imports = measure_imports(5 if args.quick else 9, log)
@@ -726,9 +728,12 @@ def main(argv: list[str] | None = None) -> int:
                                 )
                     log(f"{case.id} done")
     except KeyboardInterrupt:
+        interrupted = True
         log("interrupted: server stopped; partial results below")
 
     report = render(summaries, cases, imports, repeats, raw_page_kb, args.quick, cores)
+    if interrupted:
+        report = "**Interrupted: partial results.**\n\n" + report
     print(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report)
