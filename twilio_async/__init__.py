@@ -1,0 +1,72 @@
+"""twilio_async: a typed asyncio client for Twilio's phone-number and add-on APIs."""
+
+from ._version import __version__
+from .client import V2010, Account, Api, Client
+from .errors import (
+    AuthenticationError,
+    BadRequestError,
+    ClientClosedError,
+    ConfigurationError,
+    ConflictError,
+    InvalidSidError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    TwilioAPIError,
+    TwilioConnectionError,
+    TwilioDecodeError,
+    TwilioError,
+    TwilioTimeoutError,
+    TwilioTransportError,
+    TwilioValidationError,
+    UnsafeURLError,
+)
+from .models import (
+    AddressRequirement,
+    EmergencyAddressStatus,
+    EmergencyStatus,
+    HttpMethod,
+    IncomingPhoneNumber,
+    PhoneNumberCapabilities,
+    VoiceReceiveMode,
+)
+from .pagination import Page
+from .retry import RetryPolicy
+
+__all__ = [
+    "V2010",
+    "Account",
+    "AddressRequirement",
+    "Api",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "ClientClosedError",
+    "ConfigurationError",
+    "ConflictError",
+    "EmergencyAddressStatus",
+    "EmergencyStatus",
+    "HttpMethod",
+    "IncomingPhoneNumber",
+    "InvalidSidError",
+    "MethodNotAllowedError",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "PhoneNumberCapabilities",
+    "RateLimitError",
+    "RetryPolicy",
+    "ServerError",
+    "TwilioAPIError",
+    "TwilioConnectionError",
+    "TwilioDecodeError",
+    "TwilioError",
+    "TwilioTimeoutError",
+    "TwilioTransportError",
+    "TwilioValidationError",
+    "UnsafeURLError",
+    "VoiceReceiveMode",
+    "__version__",
+]

@@ -1,0 +1,272 @@
+"""The entry point: :class:`Client` and the tree of API versions below it."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from functools import cached_property
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from .errors import ConfigurationError
+from .hosts import Hosts, Product
+from .params import validate_sid
+from .resources.base import Core
+from .resources.incoming_phone_numbers import IncomingPhoneNumberList
+from .retry import RetryPolicy
+from .transport import Credentials, Transport
+
+__all__ = ["V2010", "Api", "Client"]
+
+_API_KEY = re.compile(r"^SK[0-9a-fA-F]{32}$")
+
+
+def resolve_credentials(
+    *,
+    account_sid: str | None,
+    auth_token: str | None,
+    api_key: str | None,
+    api_secret: str | None,
+    environ: Mapping[str, str],
+) -> tuple[str, Credentials]:
+    """Work out the account and the Basic-auth pair from arguments, then the environment.
+
+    Pure. Error messages name what is missing or malformed, never a secret's value.
+    """
+    account_sid = account_sid or environ.get("TWILIO_ACCOUNT_SID") or None
+    api_key = api_key or environ.get("TWILIO_API_KEY") or None
+    if account_sid is None:
+        raise ConfigurationError(
+            "no account SID: pass Client(account_sid, ...) or set TWILIO_ACCOUNT_SID",
+            param="account_sid",
+        )
+    validate_sid(account_sid, "AC", param="account_sid")
+    if api_key is not None:
+        if not _API_KEY.match(api_key):
+            raise ConfigurationError(
+                "api_key must be an SK SID (SK followed by 32 hex digits)", param="api_key"
+            )
+        secret = api_secret or environ.get("TWILIO_API_SECRET") or None
+        if secret is None:
+            raise ConfigurationError(
+                "an API key needs its secret: pass api_secret=... or set TWILIO_API_SECRET",
+                param="api_secret",
+            )
+        return account_sid, Credentials(api_key, secret)
+    token = auth_token or environ.get("TWILIO_AUTH_TOKEN") or None
+    if token is None:
+        raise ConfigurationError(
+            "no auth token: pass Client(account_sid, auth_token), set TWILIO_AUTH_TOKEN, "
+            "or use api_key/api_secret",
+            param="auth_token",
+        )
+    return account_sid, Credentials(account_sid, token)
+
+
+class V2010:
+    """API version 2010-04-01 (``api.twilio.com``, JSON), scoped to one account."""
+
+    def __init__(self, core: Core, account_sid: str) -> None:
+        self._core = core
+        self.account_sid = account_sid
+
+    @cached_property
+    def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
+        """The account's phone numbers."""
+        return IncomingPhoneNumberList(self._core, {"account_sid": self.account_sid})
+
+    def accounts(self, account_sid: str) -> V2010:
+        """The same API scoped to another account (a subaccount) by its ``AC…`` SID."""
+        validate_sid(account_sid, "AC", param="account_sid")
+        return V2010(self._core, account_sid)
+
+    def __repr__(self) -> str:
+        return f"<V2010 account_sid={self.account_sid!r}>"
+
+
+class Api:
+    """The ``api.twilio.com`` domain of one account: ``.v2010``."""
+
+    def __init__(self, core: Core, account_sid: str) -> None:
+        self._core = core
+        self.account_sid = account_sid
+
+    @cached_property
+    def v2010(self) -> V2010:
+        return V2010(self._core, self.account_sid)
+
+    def __repr__(self) -> str:
+        return f"<Api account_sid={self.account_sid!r}>"
+
+
+class Account:
+    """Everything scoped to one (sub)account: ``client.accounts("AC…")``."""
+
+    def __init__(self, core: Core, account_sid: str) -> None:
+        self._core = core
+        self.account_sid = account_sid
+
+    @cached_property
+    def api(self) -> Api:
+        return Api(self._core, self.account_sid)
+
+    @property
+    def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
+        return self.api.v2010.incoming_phone_numbers
+
+    def __repr__(self) -> str:
+        return f"<Account account_sid={self.account_sid!r}>"
+
+
+class Client:
+    """An asyncio Twilio client for phone numbers and add-ons.
+
+    ::
+
+        async with Client("AC…", "auth token") as client:
+            async for number in client.incoming_phone_numbers.stream(page_size=1000):
+                ...
+
+    Credentials come from the arguments or from ``TWILIO_ACCOUNT_SID`` /
+    ``TWILIO_AUTH_TOKEN`` (or ``TWILIO_API_KEY`` / ``TWILIO_API_SECRET``); the region and
+    edge from ``region``/``edge`` or ``TWILIO_REGION`` / ``TWILIO_EDGE``.
+
+    One client holds one aiohttp session (created on first use, inside the running event
+    loop) shared by every request; use it for the life of your service and close it with
+    ``async with`` or :meth:`close`. A ``session`` you pass in is used and never closed.
+
+    ``max_concurrency`` bounds requests in flight across the whole client (default 50), so
+    ``asyncio.gather`` over thousands of operations queues instead of flooding Twilio.
+    ``timeout`` (seconds, or an :class:`aiohttp.ClientTimeout`) applies to each attempt.
+    ``base_url`` sends every product to one origin (e.g. a local fake); ``api_base_url``,
+    ``marketplace_base_url`` and ``preview_base_url`` override a single product.
+    """
+
+    def __init__(
+        self,
+        account_sid: str | None = None,
+        auth_token: str | None = None,
+        *,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        region: str | None = None,
+        edge: str | None = None,
+        base_url: str | URL | None = None,
+        api_base_url: str | URL | None = None,
+        marketplace_base_url: str | URL | None = None,
+        preview_base_url: str | URL | None = None,
+        timeout: float | aiohttp.ClientTimeout = 30.0,
+        max_concurrency: int = 50,
+        retry: RetryPolicy | None = None,
+        session: aiohttp.ClientSession | None = None,
+        user_agent_extra: str | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        env = os.environ if environ is None else environ
+        self.account_sid, credentials = resolve_credentials(
+            account_sid=account_sid,
+            auth_token=auth_token,
+            api_key=api_key,
+            api_secret=api_secret,
+            environ=env,
+        )
+        self._auth_kind = "api key" if credentials.username != self.account_sid else "auth token"
+        if (
+            isinstance(max_concurrency, bool)
+            or not isinstance(max_concurrency, int)
+            or (max_concurrency < 1)
+        ):
+            raise ConfigurationError(
+                "max_concurrency must be an integer >= 1", param="max_concurrency"
+            )
+        if not isinstance(timeout, aiohttp.ClientTimeout) and (
+            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+        ):
+            raise ConfigurationError(
+                "timeout must be a positive number of seconds", param="timeout"
+            )
+        self.hosts = Hosts.resolve(
+            region=region if region is not None else env.get("TWILIO_REGION"),
+            edge=edge if edge is not None else env.get("TWILIO_EDGE"),
+            base_url=base_url,
+            overrides={
+                Product.API: api_base_url,
+                Product.MARKETPLACE: marketplace_base_url,
+                Product.PREVIEW: preview_base_url,
+            },
+        )
+        self._transport = Transport(
+            credentials=credentials,
+            timeout=timeout,
+            retry=retry,
+            max_concurrency=max_concurrency,
+            session=session,
+            user_agent_extra=user_agent_extra,
+        )
+        self._core = Core(transport=self._transport, hosts=self.hosts, account_sid=self.account_sid)
+
+    # -- the resource tree ------------------------------------------------------------
+
+    @cached_property
+    def api(self) -> Api:
+        """``api.twilio.com`` for the client's account: ``client.api.v2010``."""
+        return Api(self._core, self.account_sid)
+
+    @property
+    def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
+        """Shortcut for ``client.api.v2010.incoming_phone_numbers``."""
+        return self.api.v2010.incoming_phone_numbers
+
+    def accounts(self, account_sid: str) -> Account:
+        """Resources of another (sub)account: ``client.accounts("AC…").incoming_phone_numbers``."""
+        validate_sid(account_sid, "AC", param="account_sid")
+        return Account(self._core, account_sid)
+
+    # -- lifecycle --------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        return self._transport.closed
+
+    @property
+    def retry(self) -> RetryPolicy:
+        return self._transport.retry
+
+    @property
+    def timeout(self) -> aiohttp.ClientTimeout:
+        return self._transport.timeout
+
+    @property
+    def max_concurrency(self) -> int:
+        return self._transport.max_concurrency
+
+    async def close(self) -> None:
+        """Close the HTTP session (unless it was passed in). Safe to call twice."""
+        await self._transport.close()
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        api = self.hosts.origin(Product.API)
+        return (
+            f"<twilio_async.Client account_sid={self.account_sid!r} auth={self._auth_kind!r} "
+            f"api={str(api)!r}{' closed' if self.closed else ''}>"
+        )
+
+    def __reduce__(self) -> Any:
+        raise TypeError(
+            "a twilio_async Client holds a live session and secrets; it cannot be pickled"
+        )

@@ -1,0 +1,119 @@
+"""Twilio's two date formats, parsed and formatted without I/O.
+
+The 2010-04-01 and 2008-08-01 APIs send RFC 2822 dates (``Thu, 30 Jul 2015 23:19:04 +0000``);
+the marketplace APIs send ISO 8601 (``2016-04-07T23:52:28Z``). Both parse to timezone-aware
+``datetime`` objects. Parsing sits on the hot path of every streamed record (two dates per
+phone number), so the common exact shape of each format takes a slicing fast path and
+everything else falls back to the standard library's tolerant parsers.
+"""
+
+from __future__ import annotations
+
+import email.utils
+from datetime import datetime, timezone
+
+__all__ = [
+    "format_iso8601",
+    "format_rfc2822",
+    "parse_datetime",
+    "parse_iso8601",
+    "parse_rfc2822",
+]
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        start=1,
+    )
+}
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+_MONTH_DIGITS = {name: f"{number:02d}" for name, number in _MONTHS.items()}
+
+# Dates repeat a lot in real inventories (date_created == date_updated; numbers bought in
+# batches share a second), so parsed values are memoised in a small bounded dict.
+_MEMO: dict[str, datetime] = {}
+_MEMO_LIMIT = 4096
+
+
+def _remember(text: str, value: datetime) -> datetime:
+    if len(_MEMO) >= _MEMO_LIMIT:
+        _MEMO.clear()
+    _MEMO[text] = value
+    return value
+
+
+def parse_rfc2822(text: str) -> datetime:
+    """Parse an RFC 2822 date into an aware ``datetime``.
+
+    Raises ``ValueError`` for text that is not an RFC 2822 date.
+    """
+    # Fast path for the exact shape Twilio emits, "Thu, 30 Jul 2015 23:19:04 +0000":
+    # rearranged into ISO 8601 for the C-implemented fromisoformat.
+    if len(text) == 31 and text[3] == "," and text[16] == " " and text[25] == " ":
+        month = _MONTH_DIGITS.get(text[8:11])
+        if month is not None:
+            try:
+                return datetime.fromisoformat(
+                    f"{text[12:16]}-{month}-{text[5:7]}T{text[17:25]}{text[26:29]}:{text[29:31]}"
+                )
+            except ValueError:
+                pass  # e.g. "31 Feb": let the tolerant parser produce the error
+    try:
+        parsed = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError) as exc:
+        raise ValueError(f"invalid RFC 2822 date {text!r}") from exc
+    if parsed.tzinfo is None:  # "-0000" means "UTC, source zone unknown"
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+def parse_iso8601(text: str) -> datetime:
+    """Parse an ISO 8601 date-time into an aware ``datetime`` (naive input is taken as UTC)."""
+    candidate = text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text
+    try:
+        parsed = datetime.fromisoformat(candidate)
+    except ValueError as exc:
+        raise ValueError(f"invalid ISO 8601 date {text!r}") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+def parse_datetime(text: str) -> datetime:
+    """Parse either Twilio date format: ISO 8601 starts with a digit, RFC 2822 does not."""
+    known = _MEMO.get(text)
+    if known is not None:
+        return known
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError("empty date")
+    if stripped[0].isdigit():
+        return _remember(text, parse_iso8601(stripped))
+    return _remember(text, parse_rfc2822(stripped))
+
+
+def format_rfc2822(value: datetime) -> str:
+    """Format an aware ``datetime`` as Twilio's 2010 API does (its own offset, no UTC shift)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("format_rfc2822 needs a timezone-aware datetime")
+    offset = value.utcoffset()
+    assert offset is not None
+    total = int(offset.total_seconds()) // 60
+    sign = "-" if total < 0 else "+"
+    hours, minutes = divmod(abs(total), 60)
+    return (
+        f"{_DAYS[value.weekday()]}, {value.day:02d} {_MONTH_NAMES[value.month - 1]} "
+        f"{value.year:04d} {value.hour:02d}:{value.minute:02d}:{value.second:02d} "
+        f"{sign}{hours:02d}{minutes:02d}"
+    )
+
+
+def format_iso8601(value: datetime) -> str:
+    """Format an aware ``datetime`` as ``2016-04-07T23:52:28Z`` (UTC, whole seconds)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("format_iso8601 needs a timezone-aware datetime")
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,161 @@
+"""Where each Twilio product lives: default hosts, region/edge routing, overrides.
+
+Pure configuration logic, no I/O. Twilio routes a request to a region and edge by rewriting
+the host name: ``{product}.{edge}.{region}.twilio.com`` (an edge without a region implies
+region ``us1``; a region without an edge gives ``{product}.{region}.twilio.com``).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+
+import attrs
+from yarl import URL
+
+from .errors import ConfigurationError, UnsafeURLError
+
+__all__ = ["Hosts", "Product", "resolve_link"]
+
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+class Product(enum.Enum):
+    """A Twilio product domain; the value is its default host's first label."""
+
+    API = "api"
+    MARKETPLACE = "marketplace"
+    PREVIEW = "preview"
+
+    @property
+    def default_origin(self) -> URL:
+        return URL(f"https://{self.value}.twilio.com")
+
+
+def _check_label(kind: str, value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    value = value.strip().lower()
+    if not _LABEL.match(value):
+        raise ConfigurationError(f"invalid Twilio {kind} {value!r}", param=kind)
+    return value
+
+
+def _origin(value: str | URL, *, param: str) -> URL:
+    url = URL(value) if isinstance(value, str) else value
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigurationError(
+            f"{param} must be an absolute http(s) URL, got {str(value)!r}", param=param
+        )
+    if url.user or url.password:
+        raise ConfigurationError(f"{param} must not embed credentials", param=param)
+    if url.query_string or url.fragment:
+        raise ConfigurationError(f"{param} must not have a query or fragment", param=param)
+    # Keep an optional path prefix (a proxy mounted under /twilio), without trailing slash.
+    return url.with_path(url.path.rstrip("/") or "/")
+
+
+def regional_origin(product: Product, *, region: str | None, edge: str | None) -> URL:
+    """The public origin of ``product`` for a region/edge pair."""
+    if edge and not region:
+        region = "us1"
+    labels = [product.value, edge, region, "twilio", "com"]
+    return URL(f"https://{'.'.join(label for label in labels if label)}")
+
+
+@attrs.frozen
+class Hosts:
+    """The origin (scheme, host, port and optional path prefix) of every product."""
+
+    origins: Mapping[Product, URL]
+    region: str | None = None
+    edge: str | None = None
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        region: str | None = None,
+        edge: str | None = None,
+        base_url: str | URL | None = None,
+        overrides: Mapping[Product, str | URL | None] | None = None,
+    ) -> Hosts:
+        """Work out every product's origin.
+
+        ``base_url`` sends every product to one origin (the path roots ``/2010-04-01``,
+        ``/2008-08-01``, ``/v1`` and ``/marketplace`` do not overlap); ``overrides`` set a
+        single product's origin and win over ``base_url``, which wins over region/edge.
+        """
+        region = _check_label("region", region)
+        edge = _check_label("edge", edge)
+        common = _origin(base_url, param="base_url") if base_url is not None else None
+        origins: dict[Product, URL] = {}
+        for product in Product:
+            override = (overrides or {}).get(product)
+            if override is not None:
+                origins[product] = _origin(override, param=f"{product.value}_base_url")
+            elif common is not None:
+                origins[product] = common
+            else:
+                origins[product] = regional_origin(product, region=region, edge=edge)
+        return cls(origins=origins, region=region, edge=edge)
+
+    def origin(self, product: Product) -> URL:
+        return self.origins[product]
+
+    def url(self, product: Product, path: str, query: str = "") -> URL:
+        """Absolute URL of an already-encoded ``path`` (starting with ``/``) and raw query."""
+        return _join(self.origins[product], path, query)
+
+
+def _join(origin: URL, raw_path: str, raw_query: str) -> URL:
+    # Built as text so that the path and query go out byte for byte as given.
+    text = str(origin).rstrip("/") + raw_path
+    return URL(f"{text}?{raw_query}" if raw_query else text, encoded=True)
+
+
+def _same_origin(a: URL, b: URL) -> bool:
+    return (a.scheme, a.host, a.explicit_port or a.port) == (
+        b.scheme,
+        b.host,
+        b.explicit_port or b.port,
+    )
+
+
+def _is_public_host_of(product: Product, host: str | None) -> bool:
+    """True for ``{product}.twilio.com`` and its regional/edge variants."""
+    if host is None:
+        return False
+    labels = host.lower().split(".")
+    return (
+        len(labels) in (3, 4, 5) and labels[0] == product.value and labels[-2:] == ["twilio", "com"]
+    )
+
+
+def resolve_link(link: str, *, product: Product, hosts: Hosts) -> URL:
+    """Turn a pagination link from a response into the URL to request, exactly as given.
+
+    Relative links (``next_page_uri`` in the 2010 API) are resolved against the product's
+    configured origin. Absolute links (``meta.next_page_url`` in v1) are followed when they
+    point at the configured origin; when they name Twilio's public host for the product
+    (what Twilio answers even behind a proxy or a ``base_url``), the path and query are
+    kept exactly and the configured origin is used. Any other host raises
+    :class:`UnsafeURLError` rather than send credentials there.
+    """
+    origin = hosts.origin(product)
+    url = URL(link, encoded=True)
+    if not url.is_absolute():
+        if not link.startswith("/") or link.startswith("//"):
+            raise UnsafeURLError(f"refusing to follow a link without a root path: {link!r}")
+        return _join(origin, url.raw_path, url.raw_query_string)
+    if url.scheme not in ("http", "https"):
+        raise UnsafeURLError(f"refusing to follow a non-HTTP link {link!r}")
+    if _same_origin(url, origin):
+        return url
+    if url.scheme == "https" and _is_public_host_of(product, url.host):
+        return _join(origin, url.raw_path, url.raw_query_string)
+    raise UnsafeURLError(
+        f"refusing to send credentials to {url.host!r}: the pagination link does not point at "
+        f"the configured {product.value} host {origin.host!r}"
+    )

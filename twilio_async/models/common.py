@@ -1,0 +1,61 @@
+"""Building blocks shared by every model: open enums and the HTTP-method enum."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, TypeVar
+
+import attrs
+from typing_extensions import dataclass_transform
+
+__all__ = ["HttpMethod", "OpenEnum", "model"]
+
+_C = TypeVar("_C", bound=type)
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(attrs.field,))
+def model(cls: _C) -> _C:
+    """Declare a response model: a frozen, slotted, keyword-only attrs class.
+
+    No ``__weakref__`` slot: it keeps instances small, and it keeps the layout simple
+    enough for the converter's fast constructor (see ``converter._fast_constructor``).
+    """
+    return attrs.frozen(cls, kw_only=True, weakref_slot=False)
+
+
+class OpenEnum(str, Enum):
+    """A string enum that accepts values it has never seen.
+
+    Twilio adds enum values without notice; a client that crashes on them breaks in
+    production on the day they ship. An unknown value becomes a pseudo-member that is not
+    registered on the class: it compares equal to its string, keeps the raw value, and
+    reports ``is_known`` as False.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """True for a value this version of the library knows about."""
+        return self._name_ in type(self).__members__
+
+    def __str__(self) -> str:
+        return str(self._value_)
+
+    def __repr__(self) -> str:
+        marker = "" if self.is_known else " (unknown)"
+        return f"<{type(self).__name__}.{self._name_}: {self._value_!r}{marker}>"
+
+
+class HttpMethod(OpenEnum):
+    """The method Twilio uses to call one of your webhooks."""
+
+    GET = "GET"
+    POST = "POST"

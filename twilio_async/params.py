@@ -1,0 +1,363 @@
+"""Request parameters: declared once as TypedDicts, compiled into wire encoders.
+
+Each operation's parameters are a ``TypedDict``: it types the keyword arguments users pass
+(``**params: Unpack[IncomingPhoneNumberCreate]``) and, compiled by :func:`schema`, it is
+also the data that encodes and validates them. Wire rules:
+
+* names are PascalCase of the snake_case argument (``voice_url`` -> ``VoiceUrl``) unless a
+  :class:`Wire` marker says otherwise;
+* booleans go as ``true``/``false``; mappings as a JSON string;
+* arguments not given are not sent; ``""`` is sent as an empty value (it clears a field);
+* ``None`` is refused: omit the argument, or pass ``""`` to clear.
+
+Validation (SID shapes, E.164, enum values, ranges, URLs) runs before anything is sent and
+raises :class:`~twilio_async.errors.TwilioValidationError` naming the argument.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+from collections.abc import Callable, Iterable, Mapping
+from enum import Enum
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+import attrs
+from typing_extensions import NotRequired, Required, get_type_hints
+
+from .errors import InvalidSidError, TwilioValidationError
+
+__all__ = [
+    "E164",
+    "AreaCode",
+    "JsonObject",
+    "MaxLength",
+    "ParamSchema",
+    "PhoneNumberPattern",
+    "Range",
+    "Sid",
+    "WebhookUrl",
+    "Wire",
+    "schema",
+    "validate_sid",
+]
+
+Pairs = list[tuple[str, str]]
+
+
+# --- markers used inside Annotated[...] --------------------------------------------------
+
+
+@attrs.frozen
+class Wire:
+    """Send the argument under this exact name instead of its PascalCase."""
+
+    name: str
+
+
+@attrs.frozen
+class Sid:
+    """A Twilio SID with this two-letter prefix: ``^XX[0-9a-fA-F]{32}$``."""
+
+    prefix: str
+    allows_blank = True  # "" detaches (e.g. voice_application_sid="")
+
+    def check(self, param: str, value: str) -> None:
+        validate_sid(value, self.prefix, param=param)
+
+
+@attrs.frozen
+class Range:
+    """An integer within ``[low, high]``."""
+
+    low: int
+    high: int | None = None
+
+
+@attrs.frozen
+class MaxLength:
+    """A string of at most this many characters."""
+
+    limit: int
+
+
+_E164_RE = re.compile(r"^\+[1-9][0-9]{1,14}$")
+_PATTERN_RE = re.compile(r"^\+?[0-9*]{1,16}$")
+_AREA_CODE_RE = re.compile(r"^[0-9]{3}$")
+
+
+class _Check:
+    """A string check with a fixed message."""
+
+    allows_blank = False
+
+    def __init__(self, regex: re.Pattern[str], what: str) -> None:
+        self.regex = regex
+        self.what = what
+
+    def check(self, param: str, value: str) -> None:
+        if not self.regex.match(value):
+            raise TwilioValidationError(f"{param} must be {self.what}, got {value!r}", param=param)
+
+    def __repr__(self) -> str:
+        return f"<check: {self.what}>"
+
+
+E164 = _Check(_E164_RE, "an E.164 phone number such as '+14155552344'")
+PhoneNumberPattern = _Check(
+    _PATTERN_RE, "digits, optionally with a leading '+' and '*' wildcards (e.g. '867' or '+1415*')"
+)
+AreaCode = _Check(_AREA_CODE_RE, "a three-digit area code such as '415'")
+
+
+class _WebhookUrl:
+    allows_blank = True  # "" clears the URL
+
+    def check(self, param: str, value: str) -> None:
+        if not re.match(r"^https?://[^\s/?#]+[^\s]*$", value, re.IGNORECASE):
+            raise TwilioValidationError(
+                f"{param} must be an absolute http(s) URL or '' to clear it, got {value!r}",
+                param=param,
+            )
+
+    def __repr__(self) -> str:
+        return "<check: webhook URL>"
+
+
+WebhookUrl = _WebhookUrl()
+
+
+class _JsonObject:
+    """A mapping sent as a JSON string (marketplace ``Configuration``)."""
+
+    def __repr__(self) -> str:
+        return "<JSON object>"
+
+
+JsonObject = _JsonObject()
+
+
+def validate_sid(value: object, prefix: str, *, param: str = "sid") -> str:
+    """Return ``value`` if it is a SID with ``prefix``; raise :class:`InvalidSidError`."""
+    if not isinstance(value, str):
+        raise InvalidSidError(
+            f"{param} must be a {prefix} SID string, got {type(value).__name__}", param=param
+        )
+    if len(value) != 34 or not value.startswith(prefix) or not _HEX32.match(value, 2):
+        shown = value if len(value) <= 64 else value[:61] + "..."
+        raise InvalidSidError(
+            f"{param} must be a {prefix} SID ({prefix} followed by 32 hex digits), got {shown!r}",
+            param=param,
+        )
+    return value
+
+
+_HEX32 = re.compile(r"[0-9a-fA-F]{32}\Z")
+
+
+# --- compiled schema ---------------------------------------------------------------------
+
+Encoder = Callable[[str, Any], str]
+
+
+@attrs.frozen
+class Field:
+    name: str
+    wire: str
+    required: bool
+    encode: Encoder
+
+
+def _pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+def _bool_encoder(param: str, value: Any) -> str:
+    if not isinstance(value, bool):
+        raise TwilioValidationError(f"{param} must be True or False, got {value!r}", param=param)
+    return "true" if value else "false"
+
+
+def _choices_encoder(choices: tuple[str, ...]) -> Encoder:
+    allowed = frozenset(choices)
+
+    def encode(param: str, value: Any) -> str:
+        raw = value.value if isinstance(value, Enum) else value
+        if not isinstance(raw, str) or raw not in allowed:
+            raise TwilioValidationError(
+                f"{param} must be one of {', '.join(map(repr, choices))}, got {value!r}",
+                param=param,
+            )
+        return str(raw)
+
+    return encode
+
+
+def _int_encoder(limits: Range | None) -> Encoder:
+    def encode(param: str, value: Any) -> str:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TwilioValidationError(f"{param} must be an integer, got {value!r}", param=param)
+        if limits is not None and (
+            value < limits.low or (limits.high is not None and value > limits.high)
+        ):
+            bound = (
+                f"{limits.low}..{limits.high}" if limits.high is not None else f">= {limits.low}"
+            )
+            raise TwilioValidationError(f"{param} must be {bound}, got {value}", param=param)
+        return str(value)
+
+    return encode
+
+
+def _str_encoder(checks: tuple[Any, ...], max_length: int | None, required: bool) -> Encoder:
+    # "" means "clear this field" for optional URL/SID fields; everything else checks it.
+    blank_ok = not required and all(check.allows_blank for check in checks)
+
+    def encode(param: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise TwilioValidationError(
+                f"{param} must be a string, got {type(value).__name__}", param=param
+            )
+        if max_length is not None and len(value) > max_length:
+            raise TwilioValidationError(
+                f"{param} must be at most {max_length} characters, got {len(value)}", param=param
+            )
+        text: str = value
+        if text or not blank_ok:
+            for check in checks:
+                check.check(param, text)
+        return text
+
+    return encode
+
+
+def _json_encoder(param: str, value: Any) -> str:
+    if not isinstance(value, Mapping):
+        raise TwilioValidationError(
+            f"{param} must be a mapping (it is sent as a JSON object), got {type(value).__name__}",
+            param=param,
+        )
+    try:
+        return json.dumps(dict(value), separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise TwilioValidationError(
+            f"{param} is not JSON-serialisable: {exc}", param=param
+        ) from None
+
+
+def _unwrap(tp: Any) -> tuple[Any, tuple[Any, ...]]:
+    """Strip Required/NotRequired/Annotated; return the bare type and the metadata."""
+    metadata: tuple[Any, ...] = ()
+    while True:
+        origin = get_origin(tp)
+        if origin in (Required, NotRequired):
+            tp = get_args(tp)[0]
+        elif origin is Annotated:
+            args = get_args(tp)
+            tp, metadata = args[0], metadata + tuple(args[1:])
+        else:
+            return tp, metadata
+
+
+def _choices(tp: Any) -> tuple[str, ...] | None:
+    """Allowed string values for Literal[...] / an Enum / a union of those."""
+    origin = get_origin(tp)
+    if origin is Literal:
+        return tuple(str(arg) for arg in get_args(tp))
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return tuple(str(member.value) for member in tp)
+    if origin in (Union, types.UnionType):
+        values: list[str] = []
+        for arg in get_args(tp):
+            sub = _choices(arg)
+            if sub is None:
+                return None
+            values.extend(v for v in sub if v not in values)
+        return tuple(values)
+    return None
+
+
+def _encoder_for(name: str, tp: Any, metadata: tuple[Any, ...], required: bool) -> Encoder:
+    if any(marker is JsonObject for marker in metadata):
+        return _json_encoder
+    choices = _choices(tp)
+    if choices is not None:
+        return _choices_encoder(choices)
+    if tp is bool:
+        return _bool_encoder
+    if tp is int:
+        return _int_encoder(next((m for m in metadata if isinstance(m, Range)), None))
+    if tp is str:
+        checks = tuple(m for m in metadata if hasattr(m, "check"))
+        max_length = next((m.limit for m in metadata if isinstance(m, MaxLength)), None)
+        return _str_encoder(checks, max_length, required)
+    raise TypeError(f"parameter {name!r}: no wire encoding for {tp!r}")
+
+
+@attrs.frozen
+class ParamSchema:
+    """The compiled form of one operation's parameter TypedDict."""
+
+    operation: str
+    fields: Mapping[str, Field]
+    one_of: tuple[tuple[str, ...], ...] = ()
+
+    def encode(self, values: Mapping[str, Any]) -> Pairs:
+        """Validate ``values`` and return the wire pairs, in declaration order."""
+        unknown = [name for name in values if name not in self.fields]
+        if unknown:
+            raise TypeError(f"{self.operation}() got an unexpected keyword argument {unknown[0]!r}")
+        for name, field in self.fields.items():
+            if field.required and name not in values:
+                raise TwilioValidationError(f"{self.operation}() requires {name}", param=name)
+        for group in self.one_of:
+            given = [name for name in group if name in values]
+            if len(given) != 1:
+                options = " or ".join(group)
+                problem = "got both " + " and ".join(given) if given else "got neither"
+                raise TwilioValidationError(
+                    f"{self.operation}() needs exactly one of {options} ({problem})",
+                    param=group[0],
+                )
+        pairs: Pairs = []
+        for name, field in self.fields.items():
+            if name not in values:
+                continue
+            value = values[name]
+            if value is None:
+                raise TwilioValidationError(
+                    f"{name}=None is not accepted: omit the argument to leave the field "
+                    "unchanged, or pass '' to clear it",
+                    param=name,
+                )
+            pairs.append((field.wire, field.encode(name, value)))
+        return pairs
+
+    def wire_name(self, name: str) -> str:
+        return self.fields[name].wire
+
+
+def schema(
+    typed_dict: type, *, operation: str, one_of: Iterable[tuple[str, ...]] = ()
+) -> ParamSchema:
+    """Compile a parameter TypedDict into a :class:`ParamSchema` (once, at import time)."""
+    hints = get_type_hints(typed_dict, include_extras=True)
+    required_keys: frozenset[str] = getattr(typed_dict, "__required_keys__", frozenset())
+    fields: dict[str, Field] = {}
+    for name, hint in hints.items():
+        tp, metadata = _unwrap(hint)
+        wire = next((m.name for m in metadata if isinstance(m, Wire)), None) or _pascal(name)
+        required = name in required_keys
+        fields[name] = Field(
+            name=name,
+            wire=wire,
+            required=required,
+            encode=_encoder_for(name, tp, metadata, required),
+        )
+    groups = tuple(tuple(group) for group in one_of)
+    for group in groups:
+        for name in group:
+            if name not in fields:
+                raise TypeError(f"one_of names unknown parameter {name!r}")
+    return ParamSchema(operation=operation, fields=fields, one_of=groups)

@@ -1,0 +1,333 @@
+"""The mechanism every resource shares: endpoints as data, operations implemented once.
+
+A resource class declares *what* it is — the endpoint (product, path template, codec),
+the model, how its lists page, and the compiled parameter schemas of its operations — and
+inherits *how* to create, fetch, update, delete, page and stream from the bases here.
+Public methods on concrete resources are one-line, fully typed wrappers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any, ClassVar, Generic, TypeVar, cast
+from urllib.parse import quote
+
+import attrs
+from yarl import URL
+
+from ..codecs import JSON, Codec
+from ..converter import record_structurer
+from ..errors import TwilioDecodeError, TwilioValidationError
+from ..hosts import Hosts, Product
+from ..pagination import MAX_PAGE_SIZE, Page, PageData, PageDecodeError, Paging, stream_records
+from ..params import ParamSchema, validate_sid
+from ..transport import Request, Transport
+
+__all__ = [
+    "Collection",
+    "Core",
+    "Deletable",
+    "Endpoint",
+    "Instance",
+    "ListResource",
+    "Resource",
+]
+
+M = TypeVar("M")
+C = TypeVar("C", bound="Instance[Any]")
+Pairs = list[tuple[str, str]]
+
+
+@attrs.frozen
+class Endpoint:
+    """Where a resource lives: product, path template and body codec.
+
+    ``path`` holds ``{name}`` placeholders filled from the resource's path parameters.
+    """
+
+    product: Product
+    path: str
+    codec: Codec = JSON
+
+    def url(
+        self, hosts: Hosts, params: Mapping[str, str], query: Sequence[tuple[str, str]] = ()
+    ) -> URL:
+        # Every placeholder value has passed a SID check; quoting is defence in depth so
+        # that no value can ever add a path segment.
+        path = self.path.format_map({k: quote(v, safe="") for k, v in params.items()})
+        raw_query = "&".join(f"{quote(k, safe='')}={quote(v, safe='*')}" for k, v in query)
+        return hosts.url(self.product, path, raw_query)
+
+
+class Core:
+    """What every resource of one client shares: the transport, hosts and account."""
+
+    __slots__ = ("account_sid", "hosts", "transport")
+
+    def __init__(self, *, transport: Transport, hosts: Hosts, account_sid: str) -> None:
+        self.transport = transport
+        self.hosts = hosts
+        self.account_sid = account_sid
+
+    async def call(
+        self, method: str, url: URL, *, codec: Codec = JSON, form: Pairs | None = None
+    ) -> Any:
+        """Send one request through the transport and decode its body."""
+        response = await self.transport.request(
+            Request(
+                method=method,
+                url=url,
+                form=None if form is None else tuple(form),
+                accept=codec.accept,
+            )
+        )
+        if method == "DELETE" or response.status == 204:
+            return None
+        return codec.decode(response.body, method=method, url=str(url))
+
+
+R = TypeVar("R", bound="Resource")
+
+
+class Resource:
+    """A node of the resource tree: a core plus the path parameters that locate it."""
+
+    __slots__ = ("_core", "_path")
+
+    def __init__(self, core: Core, path: Mapping[str, str]) -> None:
+        self._core = core
+        self._path = dict(path)
+
+    def _child(self, cls: type[R], **extra: str) -> R:
+        return cls(self._core, {**self._path, **extra})
+
+    def __repr__(self) -> str:
+        where = ", ".join(f"{k}={v!r}" for k, v in self._path.items())
+        return f"<{type(self).__name__} {where}>"
+
+
+def _structure_one(model: type[M], data: Any, *, method: str, url: URL) -> M:
+    try:
+        return record_structurer(model)(data)
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise TwilioDecodeError(
+            f"cannot read {model.__name__} from the response: {exc}", method=method, url=str(url)
+        ) from None
+
+
+class ListResource(Resource, Generic[M]):
+    """A list endpoint: page, stream, list and (where declared) create."""
+
+    __slots__ = ()
+
+    _endpoint: ClassVar[Endpoint]
+    _model: ClassVar[type[Any]]
+    _paging: ClassVar[Paging]
+    _filters: ClassVar[ParamSchema | None] = None
+    _create_params: ClassVar[ParamSchema | None] = None
+
+    # -- operations, implemented once ---------------------------------------------------
+
+    async def _create(self, params: Mapping[str, Any]) -> M:
+        schema = self._create_params
+        if schema is None:  # pragma: no cover - a resource without create never calls this
+            raise TypeError(f"{type(self).__name__} does not support create")
+        form = schema.encode(params)  # validates before anything is sent
+        url = self._endpoint.url(self._core.hosts, self._path)
+        data = await self._core.call("POST", url, codec=self._endpoint.codec, form=form)
+        return cast(M, _structure_one(self._model, data, method="POST", url=url))
+
+    def _first_page_url(
+        self,
+        filters: Mapping[str, Any],
+        *,
+        page_size: int | None,
+        page_number: int | None = None,
+        page_token: str | None = None,
+    ) -> URL:
+        query: Pairs = []
+        if filters:
+            if self._filters is None:
+                raise TypeError(f"{type(self).__name__}.list() takes no filters")
+            query.extend(self._filters.encode(filters))
+        if page_size is not None:
+            _check_page_size(page_size)
+        if page_number is not None and (
+            isinstance(page_number, bool) or not isinstance(page_number, int) or page_number < 0
+        ):
+            raise TwilioValidationError(
+                f"page_number must be an integer >= 0, got {page_number!r}", param="page_number"
+            )
+        if page_token is not None and not isinstance(page_token, str):
+            raise TwilioValidationError("page_token must be a string", param="page_token")
+        query.extend(
+            self._paging.query(page_size=page_size, page_number=page_number, page_token=page_token)
+        )
+        return self._endpoint.url(self._core.hosts, self._path, query)
+
+    async def _fetch_page_data(self, url: URL) -> PageData:
+        body = await self._core.call("GET", url, codec=self._endpoint.codec)
+        try:
+            return self._paging.decode(body, product=self._endpoint.product, hosts=self._core.hosts)
+        except PageDecodeError as exc:
+            raise TwilioDecodeError(str(exc), method="GET", url=str(url)) from None
+
+    async def _page_at(self, url: URL) -> Page[M]:
+        data = await self._fetch_page_data(url)
+        make = record_structurer(self._model)
+        try:
+            records = [make(record) for record in data.records]
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise TwilioDecodeError(
+                f"cannot read {self._model.__name__} records: {exc}", method="GET", url=str(url)
+            ) from None
+        return Page(
+            records=records,
+            next_page_url=None if data.next_url is None else str(data.next_url),
+            page_number=data.page_number,
+            page_size=data.page_size,
+            url=data.url,
+            first_page_url=data.first_page_url,
+            previous_page_url=data.previous_page_url,
+            fetch=self._page_at,
+            next=data.next_url,
+        )
+
+    async def _page(
+        self,
+        filters: Mapping[str, Any],
+        *,
+        page_size: int | None,
+        page_number: int | None,
+        page_token: str | None,
+    ) -> Page[M]:
+        url = self._first_page_url(
+            filters, page_size=page_size, page_number=page_number, page_token=page_token
+        )
+        return await self._page_at(url)
+
+    def _stream(
+        self, filters: Mapping[str, Any], *, limit: int | None, page_size: int | None
+    ) -> AsyncIterator[M]:
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
+        ):
+            raise TwilioValidationError(
+                f"limit must be an integer >= 0, got {limit!r}", param="limit"
+            )
+        if page_size is None and limit is not None:
+            page_size = max(1, min(limit, MAX_PAGE_SIZE))  # don't fetch 1000 to use 5
+        # Built now, so bad filters raise at the call, not at the first iteration.
+        first_url = self._first_page_url(filters, page_size=page_size)
+        make = record_structurer(self._model)
+
+        def first() -> Any:
+            return self._fetch_page_data(first_url)
+
+        return stream_records(first, self._fetch_page_data, make, limit=limit)
+
+    async def _list(
+        self, filters: Mapping[str, Any], *, limit: int | None, page_size: int | None
+    ) -> list[M]:
+        return [record async for record in self._stream(filters, limit=limit, page_size=page_size)]
+
+    # -- public, for lists without filters ----------------------------------------------
+
+    async def page(
+        self,
+        *,
+        page_size: int | None = None,
+        page_number: int | None = None,
+        page_token: str | None = None,
+    ) -> Page[M]:
+        """Fetch one page. ``page_token``/``page_number`` resume from a page Twilio gave."""
+        return await self._page(
+            {}, page_size=page_size, page_number=page_number, page_token=page_token
+        )
+
+    def stream(self, *, limit: int | None = None, page_size: int | None = None) -> AsyncIterator[M]:
+        """Iterate every record (up to ``limit``), prefetching one page ahead."""
+        return self._stream({}, limit=limit, page_size=page_size)
+
+    async def list(self, *, limit: int | None = None, page_size: int | None = None) -> list[M]:
+        """Every record (up to ``limit``) in one list. Prefer :meth:`stream` for big lists."""
+        return await self._list({}, limit=limit, page_size=page_size)
+
+    async def get_page(self, url: str) -> Page[M]:
+        """Fetch the page at ``url`` (e.g. a saved ``next_page_url``) on the configured host."""
+        from ..hosts import resolve_link
+
+        return await self._page_at(
+            resolve_link(url, product=self._endpoint.product, hosts=self._core.hosts)
+        )
+
+
+def _check_page_size(page_size: Any) -> None:
+    if (
+        isinstance(page_size, bool)
+        or not isinstance(page_size, int)
+        or not (1 <= page_size <= MAX_PAGE_SIZE)
+    ):
+        raise TwilioValidationError(
+            f"page_size must be an integer in 1..{MAX_PAGE_SIZE}, got {page_size!r}",
+            param="page_size",
+        )
+
+
+class Instance(Resource, Generic[M]):
+    """One resource addressed by SID: fetch, and (where declared) update."""
+
+    __slots__ = ()
+
+    _endpoint: ClassVar[Endpoint]
+    _model: ClassVar[type[Any]]
+    _sid_prefix: ClassVar[str]
+    _sid_key: ClassVar[str] = "sid"
+    _update_params: ClassVar[ParamSchema | None] = None
+    _update_method: ClassVar[str] = "POST"
+
+    @property
+    def sid(self) -> str:
+        return self._path[self._sid_key]
+
+    def _url(self) -> URL:
+        return self._endpoint.url(self._core.hosts, self._path)
+
+    async def fetch(self) -> M:
+        """Fetch the resource. Raises :class:`~twilio_async.errors.NotFoundError` if absent."""
+        url = self._url()
+        data = await self._core.call("GET", url, codec=self._endpoint.codec)
+        return cast(M, _structure_one(self._model, data, method="GET", url=url))
+
+    async def _update(self, params: Mapping[str, Any]) -> M:
+        schema = self._update_params
+        if schema is None:  # pragma: no cover
+            raise TypeError(f"{type(self).__name__} does not support update")
+        form = schema.encode(params)
+        url = self._url()
+        method = self._update_method
+        data = await self._core.call(method, url, codec=self._endpoint.codec, form=form)
+        return cast(M, _structure_one(self._model, data, method=method, url=url))
+
+
+class Deletable(Instance[M]):
+    """An instance that can be deleted."""
+
+    __slots__ = ()
+
+    async def delete(self) -> None:
+        """Delete the resource. Raises :class:`~twilio_async.errors.NotFoundError` if absent."""
+        await self._core.call("DELETE", self._url(), codec=self._endpoint.codec)
+
+
+class Collection(ListResource[M], Generic[M, C]):
+    """A list endpoint whose records can also be addressed one by one: ``coll("XX…")``."""
+
+    __slots__ = ()
+
+    _instance: ClassVar[type[Instance[Any]]]
+
+    def __call__(self, sid: str) -> C:
+        instance = self._instance
+        validate_sid(sid, instance._sid_prefix, param=instance._sid_key)
+        return cast(C, instance(self._core, {**self._path, instance._sid_key: sid}))

@@ -1,0 +1,219 @@
+"""IncomingPhoneNumbers, API 2010-04-01: the numbers on an account, and Local/TollFree/Mobile."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Literal, Union
+
+from typing_extensions import Required, TypedDict, Unpack
+
+from ..hosts import Product
+from ..models import EmergencyStatus, HttpMethod, IncomingPhoneNumber, VoiceReceiveMode
+from ..pagination import Page, PagingV2010
+from ..params import (
+    E164,
+    AreaCode,
+    MaxLength,
+    PhoneNumberPattern,
+    Sid,
+    WebhookUrl,
+    schema,
+)
+from .base import Collection, Deletable, Endpoint, ListResource
+
+__all__ = [
+    "IncomingPhoneNumberContext",
+    "IncomingPhoneNumberCreate",
+    "IncomingPhoneNumberFilters",
+    "IncomingPhoneNumberList",
+    "IncomingPhoneNumberTypeCreate",
+    "IncomingPhoneNumberUpdate",
+    "LocalList",
+    "MobileList",
+    "NumberConfiguration",
+    "TollFreeList",
+]
+
+Method = Union[HttpMethod, Literal["GET", "POST"]]  # noqa: UP007 (evaluated at runtime on 3.10)
+Url = Annotated[str, WebhookUrl]
+
+
+class NumberConfiguration(TypedDict, total=False):
+    """Settings accepted by create and update alike. ``""`` clears a URL or SID."""
+
+    api_version: str
+    friendly_name: Annotated[str, MaxLength(64)]
+    voice_url: Url
+    voice_method: Method
+    voice_fallback_url: Url
+    voice_fallback_method: Method
+    voice_caller_id_lookup: bool
+    voice_application_sid: Annotated[str, Sid("AP")]
+    voice_receive_mode: VoiceReceiveMode | Literal["voice", "fax"]
+    sms_url: Url
+    sms_method: Method
+    sms_fallback_url: Url
+    sms_fallback_method: Method
+    sms_application_sid: Annotated[str, Sid("AP")]
+    status_callback: Url
+    status_callback_method: Method
+    emergency_status: EmergencyStatus | Literal["Active", "Inactive"]
+    emergency_address_sid: Annotated[str, Sid("AD")]
+    trunk_sid: Annotated[str, Sid("TK")]
+    identity_sid: Annotated[str, Sid("RI")]
+    address_sid: Annotated[str, Sid("AD")]
+    bundle_sid: Annotated[str, Sid("BU")]
+
+
+class IncomingPhoneNumberCreate(NumberConfiguration, total=False):
+    """Provision a number: exactly one of ``phone_number`` (E.164) or ``area_code``."""
+
+    phone_number: Annotated[str, E164]
+    area_code: Annotated[str, AreaCode]
+
+
+class IncomingPhoneNumberTypeCreate(NumberConfiguration, total=False):
+    """Provision a Local, TollFree or Mobile number: ``phone_number`` is required."""
+
+    phone_number: Required[Annotated[str, E164]]
+
+
+class IncomingPhoneNumberUpdate(NumberConfiguration, total=False):
+    """Change a number's settings; ``account_sid`` moves it to another (sub)account."""
+
+    account_sid: Annotated[str, Sid("AC")]
+
+
+class IncomingPhoneNumberFilters(TypedDict, total=False):
+    """List filters. ``phone_number`` may be partial and use ``*`` for any digit."""
+
+    beta: bool
+    friendly_name: str
+    phone_number: Annotated[str, PhoneNumberPattern]
+    origin: Literal["twilio", "hosted"]
+
+
+_ROOT = "/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers"
+_FILTERS = schema(IncomingPhoneNumberFilters, operation="IncomingPhoneNumbers.list")
+_TYPE_CREATE = schema(IncomingPhoneNumberTypeCreate, operation="IncomingPhoneNumbers.create")
+
+
+class IncomingPhoneNumberContext(Deletable[IncomingPhoneNumber]):
+    """One number: ``client.incoming_phone_numbers("PN…")``."""
+
+    __slots__ = ()
+
+    _endpoint = Endpoint(Product.API, _ROOT + "/{sid}.json")
+    _model = IncomingPhoneNumber
+    _sid_prefix = "PN"
+    _update_params = schema(IncomingPhoneNumberUpdate, operation="IncomingPhoneNumber.update")
+
+    async def update(self, **params: Unpack[IncomingPhoneNumberUpdate]) -> IncomingPhoneNumber:
+        """Change settings; pass ``""`` to clear a URL or SID, ``account_sid`` to move it."""
+        return await self._update(params)
+
+
+class _NumberList(ListResource[IncomingPhoneNumber]):
+    """Listing shared by the main list and its Local/TollFree/Mobile views."""
+
+    __slots__ = ()
+
+    _model = IncomingPhoneNumber
+    _filters = _FILTERS
+    _paging = PagingV2010("incoming_phone_numbers")
+
+    async def page(
+        self,
+        *,
+        page_size: int | None = None,
+        page_number: int | None = None,
+        page_token: str | None = None,
+        **filters: Unpack[IncomingPhoneNumberFilters],
+    ) -> Page[IncomingPhoneNumber]:
+        """One page of numbers matching ``filters``."""
+        return await self._page(
+            filters, page_size=page_size, page_number=page_number, page_token=page_token
+        )
+
+    def stream(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        **filters: Unpack[IncomingPhoneNumberFilters],
+    ) -> AsyncIterator[IncomingPhoneNumber]:
+        """Every matching number, one page request ahead of the consumer."""
+        return self._stream(filters, limit=limit, page_size=page_size)
+
+    async def list(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        **filters: Unpack[IncomingPhoneNumberFilters],
+    ) -> list[IncomingPhoneNumber]:
+        """Every matching number (up to ``limit``) in one list."""
+        return await self._list(filters, limit=limit, page_size=page_size)
+
+
+class _TypedNumberList(_NumberList):
+    __slots__ = ()
+
+    _create_params = _TYPE_CREATE
+
+    async def create(self, **params: Unpack[IncomingPhoneNumberTypeCreate]) -> IncomingPhoneNumber:
+        """Provision ``phone_number`` (E.164) of this type."""
+        return await self._create(params)
+
+
+class LocalList(_TypedNumberList):
+    """``client.incoming_phone_numbers.local``: local numbers only."""
+
+    __slots__ = ()
+    _endpoint = Endpoint(Product.API, _ROOT + "/Local.json")
+
+
+class TollFreeList(_TypedNumberList):
+    """``client.incoming_phone_numbers.toll_free``: toll-free numbers only."""
+
+    __slots__ = ()
+    _endpoint = Endpoint(Product.API, _ROOT + "/TollFree.json")
+
+
+class MobileList(_TypedNumberList):
+    """``client.incoming_phone_numbers.mobile``: mobile numbers only."""
+
+    __slots__ = ()
+    _endpoint = Endpoint(Product.API, _ROOT + "/Mobile.json")
+
+
+class IncomingPhoneNumberList(
+    _NumberList, Collection[IncomingPhoneNumber, IncomingPhoneNumberContext]
+):
+    """``client.incoming_phone_numbers``: the account's numbers."""
+
+    __slots__ = ()
+
+    _endpoint = Endpoint(Product.API, _ROOT + ".json")
+    _instance = IncomingPhoneNumberContext
+    _create_params = schema(
+        IncomingPhoneNumberCreate,
+        operation="IncomingPhoneNumbers.create",
+        one_of=[("phone_number", "area_code")],
+    )
+
+    async def create(self, **params: Unpack[IncomingPhoneNumberCreate]) -> IncomingPhoneNumber:
+        """Provision a number: ``phone_number="+1…"`` or ``area_code="415"`` (one of them)."""
+        return await self._create(params)
+
+    @property
+    def local(self) -> LocalList:
+        return self._child(LocalList)
+
+    @property
+    def toll_free(self) -> TollFreeList:
+        return self._child(TollFreeList)
+
+    @property
+    def mobile(self) -> MobileList:
+        return self._child(MobileList)

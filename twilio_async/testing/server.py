@@ -1,0 +1,478 @@
+"""FakeTwilio: a real HTTP server on 127.0.0.1 that behaves as Twilio documents.
+
+::
+
+    async with FakeTwilio() as fake:
+        async with fake.client() as client:
+            number = await client.incoming_phone_numbers.create(area_code="415")
+
+It checks Basic auth (401, code 20003), answers unknown resources with 404 (code 20404),
+validates parameters the way Twilio does, pages with ``PageToken`` links, and renders
+errors as Twilio's JSON body (``code``, ``message``, ``more_info``, ``status``). Tests can
+seed and inspect :attr:`FakeTwilio.state`, read :attr:`FakeTwilio.requests`, and inject
+faults (latency, 429/5xx sequences with ``Retry-After``, dropped connections) with
+:meth:`FakeTwilio.inject`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import secrets
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import attrs
+from aiohttp import web
+
+from ..dates import format_rfc2822
+from .state import FakeAccount, FakeState
+
+__all__ = ["FakeError", "FakeTwilio", "Fault", "RecordedRequest"]
+
+DEFAULT_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+DEFAULT_AUTH_TOKEN = "fake-auth-token-" + "0" * 16
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# Per-request values set by the middleware for the route handlers (each request is
+# handled in its own task, so context variables are request-scoped).
+_FORM: ContextVar[dict[str, str]] = ContextVar("fake_twilio_form")
+_PRINCIPAL: ContextVar[FakeAccount] = ContextVar("fake_twilio_principal")
+
+
+def request_form() -> dict[str, str]:
+    """The current request's form body (last value wins for repeated keys)."""
+    return _FORM.get()
+
+
+def request_principal() -> FakeAccount:
+    """The account the current request authenticated as."""
+    return _PRINCIPAL.get()
+
+
+class FakeError(Exception):
+    """Raised by route handlers; rendered as a Twilio error body by the middleware."""
+
+    def __init__(self, status: int, code: int | None, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+@attrs.frozen
+class RecordedRequest:
+    """A request as the fake received it (after any fault, before auth)."""
+
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...]
+    form: tuple[tuple[str, str], ...]
+    headers: Mapping[str, str]
+
+    def form_dict(self) -> dict[str, str]:
+        return dict(self.form)
+
+    def query_dict(self) -> dict[str, str]:
+        return dict(self.query)
+
+
+@attrs.define
+class Fault:
+    """One injected misbehaviour, applied to the next ``times`` matching requests.
+
+    ``status`` answers with that HTTP status (and ``body``, a JSON-able object, bytes or
+    text; by default Twilio's error JSON), ``retry_after`` adds a ``Retry-After`` header,
+    ``latency`` delays the answer (seconds), ``drop`` closes the connection without any
+    answer. ``method`` and ``path`` (a substring) restrict which requests match.
+    """
+
+    status: int | None = None
+    retry_after: str | None = None
+    body: Any = None
+    content_type: str | None = None
+    latency: float = 0.0
+    drop: bool = False
+    method: str | None = None
+    path: str | None = None
+    times: int = 1
+
+    def matches(self, request: web.Request) -> bool:
+        if self.method is not None and request.method != self.method.upper():
+            return False
+        return self.path is None or self.path in request.path
+
+
+def twilio_error_body(status: int, code: int | None, message: str) -> dict[str, Any]:
+    return {
+        "code": code,
+        "message": message,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}" if code else None,
+        "status": status,
+    }
+
+
+def json_response(data: Any, status: int = 200) -> web.Response:
+    return web.Response(
+        body=json.dumps(data, default=_json_default).encode(),
+        status=status,
+        content_type="application/json",
+    )
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return format_rfc2822(value)
+    raise TypeError(f"cannot render {type(value).__name__}")
+
+
+ErrorRenderer = Callable[[int, "int | None", str], web.Response]
+
+
+def _json_error(status: int, code: int | None, message: str) -> web.Response:
+    return json_response(twilio_error_body(status, code, message), status)
+
+
+def parse_bool(name: str, value: str) -> bool:
+    lowered = value.lower()
+    if lowered in ("true", "1"):
+        return True
+    if lowered in ("false", "0"):
+        return False
+    raise FakeError(400, 20422, f"Invalid Parameter: {name} must be true or false")
+
+
+def query_pairs(request: web.Request) -> list[tuple[str, str]]:
+    """The query string with form semantics ('+' is a space), as Twilio reads it."""
+    return parse_qsl(request.query_string, keep_blank_values=True)
+
+
+def page_size_from(params: Mapping[str, str], default: int = 50) -> int:
+    raw = params.get("PageSize")
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+        raise FakeError(400, 20422, "Invalid Parameter: PageSize must be between 1 and 1000")
+    return int(raw)
+
+
+@attrs.frozen
+class Window:
+    """The records of one page, and where the neighbouring pages start."""
+
+    records: Sequence[dict[str, Any]]
+    page: int
+    size: int
+    start: int
+    next_token: str | None
+    previous_token: str | None
+
+
+def paginate(records: Sequence[dict[str, Any]], params: Mapping[str, str]) -> Window:
+    """Cut one page out of ``records`` (ordered by ``_seq``) following Twilio's tokens.
+
+    ``PageToken=PA<seq>`` means "after record seq", ``PB<seq>`` "before record seq";
+    without a token, ``Page`` counts pages from the start.
+    """
+    size = page_size_from(params)
+    page_raw = params.get("Page", "0")
+    if not page_raw.isdigit():
+        raise FakeError(400, 20422, "Invalid Parameter: Page must be a non-negative integer")
+    page = int(page_raw)
+    token = params.get("PageToken")
+    if token:
+        if len(token) < 3 or token[:2] not in ("PA", "PB") or not token[2:].isdigit():
+            raise FakeError(400, 20422, f"Invalid Parameter: PageToken {token!r} is not valid")
+        seq = int(token[2:])
+        if token.startswith("PA"):
+            following = [r for r in records if r["_seq"] > seq]
+            start = len(records) - len(following)
+        else:
+            before = [r for r in records if r["_seq"] < seq]
+            start = max(0, len(before) - size)
+    else:
+        start = page * size
+    chunk = records[start : start + size]
+    more = start + size < len(records)
+    return Window(
+        records=chunk,
+        page=page,
+        size=size,
+        start=start,
+        next_token=f"PA{chunk[-1]['_seq']}" if chunk and more else None,
+        previous_token=f"PB{chunk[0]['_seq']}" if chunk and start > 0 else None,
+    )
+
+
+def envelope_2010(
+    path: str, filters: Sequence[tuple[str, str]], window: Window, list_key: str, items: list[Any]
+) -> dict[str, Any]:
+    """The 2010-04-01 list envelope, with relative ``*_page_uri`` links."""
+
+    def uri(page: int, token: str | None) -> str:
+        query = [*filters, ("PageSize", str(window.size)), ("Page", str(page))]
+        if token is not None:
+            query.append(("PageToken", token))
+        return f"{path}?{urlencode(query)}"
+
+    return {
+        list_key: items,
+        "first_page_uri": uri(0, None),
+        "next_page_uri": uri(window.page + 1, window.next_token) if window.next_token else None,
+        "previous_page_uri": (
+            uri(max(window.page - 1, 0), window.previous_token) if window.previous_token else None
+        ),
+        "page": window.page,
+        "page_size": window.size,
+        "start": window.start,
+        "end": window.start + max(len(window.records) - 1, 0),
+        "uri": uri(window.page, None),
+    }
+
+
+class FakeTwilio:
+    """An in-process fake of Twilio's REST APIs, on a real socket bound to 127.0.0.1."""
+
+    def __init__(
+        self,
+        *,
+        account_sid: str = DEFAULT_ACCOUNT_SID,
+        auth_token: str = DEFAULT_AUTH_TOKEN,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency: float = 0.0,
+    ) -> None:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("FakeTwilio only binds to loopback")
+        self.state = FakeState()
+        self.account = self.state.add_account(sid=account_sid, auth_token=auth_token)
+        self.host = host
+        self.port = port
+        self.latency = latency
+        self.requests: list[RecordedRequest] = []
+        self.faults: list[Fault] = []
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self._error_renderers: list[tuple[str, ErrorRenderer]] = []
+        self._runner: web.AppRunner | None = None
+        self.app = web.Application(middlewares=[self._middleware])
+        from . import numbers_api
+
+        for register in (numbers_api.register,):
+            register(self)
+
+    # -- identity -------------------------------------------------------------------------
+
+    @property
+    def account_sid(self) -> str:
+        return self.account.sid
+
+    @property
+    def auth_token(self) -> str:
+        return self.account.auth_token
+
+    @property
+    def url(self) -> str:
+        if self._runner is None:
+            raise RuntimeError("FakeTwilio is not started")
+        return f"http://{self.host}:{self.port}"
+
+    def client(self, **kwargs: Any) -> Any:
+        """A :class:`twilio_async.Client` pointed at this fake with its credentials."""
+        from ..client import Client
+
+        kwargs.setdefault("account_sid", self.account_sid)
+        kwargs.setdefault("auth_token", self.auth_token)
+        return Client(base_url=self.url, **kwargs)
+
+    def create_subaccount(self) -> str:
+        return self.state.add_account(parent_sid=self.account_sid).sid
+
+    def create_api_key(self) -> tuple[str, str]:
+        return self.state.add_api_key(self.account_sid)
+
+    # -- routes and rendering (used by the *_api modules) -------------------------------------
+
+    def route(self, method: str, path: str, handler: Handler) -> None:
+        self.app.router.add_route(method, path, handler)
+
+    def set_error_renderer(self, path_prefix: str, renderer: ErrorRenderer) -> None:
+        """Render errors under ``path_prefix`` differently (e.g. XML for 2008-08-01)."""
+        self._error_renderers.append((path_prefix, renderer))
+
+    def render_error(self, path: str, status: int, code: int | None, message: str) -> web.Response:
+        for prefix, renderer in self._error_renderers:
+            if path.startswith(prefix):
+                return renderer(status, code, message)
+        return _json_error(status, code, message)
+
+    def inject(self, *faults: Fault) -> None:
+        """Queue faults; each applies to the next ``times`` requests it matches."""
+        self.faults.extend(faults)
+
+    def requests_to(self, method: str, path_part: str = "") -> list[RecordedRequest]:
+        return [r for r in self.requests if r.method == method and path_part in r.path]
+
+    def seed_numbers(
+        self, count: int, *, account_sid: str | None = None, **fields: Any
+    ) -> list[str]:
+        """Provision ``count`` numbers directly in state (no HTTP); returns their SIDs."""
+        owner = account_sid or self.account_sid
+        taken = {n["phone_number"] for n in self.state.numbers.values()}
+        sids = []
+        candidate = 2_000_000
+        for _ in range(count):
+            while f"+1415{candidate:07d}" in taken:
+                candidate += 1
+            number = f"+1415{candidate:07d}"
+            candidate += 1
+            sids.append(self.state.add_number(owner, number, **fields)["sid"])
+        return sids
+
+    # -- the request pipeline -----------------------------------------------------------
+
+    def _take_fault(self, request: web.Request) -> Fault | None:
+        for fault in self.faults:
+            if fault.matches(request):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            response = await self._handle(request, handler)
+        finally:
+            self.in_flight -= 1
+        response.headers["Twilio-Request-Id"] = "RQ" + secrets.token_hex(16)
+        return response
+
+    async def _handle(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        form: list[tuple[str, str]] = []
+        if request.method in ("POST", "PUT") and request.can_read_body:
+            body = await request.read()
+            form = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+        _FORM.set(dict(form))
+        self.requests.append(
+            RecordedRequest(
+                method=request.method,
+                path=request.path,
+                query=tuple(query_pairs(request)),
+                form=tuple(form),
+                headers=dict(request.headers),
+            )
+        )
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        fault = self._take_fault(request)
+        if fault is not None:
+            injected = await self._apply_fault(request, fault)
+            if injected is not None:
+                return injected
+        try:
+            self._authenticate(request)
+            return await handler(request)
+        except FakeError as error:
+            response = self.render_error(request.path, error.status, error.code, error.message)
+            if error.status == 401:
+                response.headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
+            return response
+        except web.HTTPNotFound:
+            return self.render_error(
+                request.path, 404, 20404, f"The requested resource {request.path} was not found"
+            )
+        except web.HTTPMethodNotAllowed:
+            return self.render_error(
+                request.path, 405, 20004, f"Method {request.method} not allowed on {request.path}"
+            )
+
+    async def _apply_fault(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:
+        if fault.latency:
+            await asyncio.sleep(fault.latency)
+        if fault.drop:
+            if request.transport is not None:
+                request.transport.close()
+            # The connection is gone; aiohttp discards whatever is returned.
+            return web.Response(status=500)
+        if fault.status is None:
+            return None
+        headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
+        if fault.body is None:
+            code = 20429 if fault.status == 429 else 20500 if fault.status >= 500 else None
+            message = "Too Many Requests" if fault.status == 429 else "Injected failure"
+            response = self.render_error(request.path, fault.status, code, message)
+        elif isinstance(fault.body, (bytes, str)):
+            response = web.Response(
+                body=fault.body.encode() if isinstance(fault.body, str) else fault.body,
+                status=fault.status,
+                content_type=fault.content_type or "text/html",
+            )
+        else:
+            response = json_response(fault.body, fault.status)
+        response.headers.update(headers)
+        return response
+
+    def _authenticate(self, request: web.Request) -> None:
+        header = request.headers.get("Authorization", "")
+        principal = None
+        if header.startswith("Basic "):
+            try:
+                decoded = base64.b64decode(header[6:], validate=True).decode()
+            except (binascii.Error, UnicodeDecodeError):
+                decoded = ""
+            username, _, password = decoded.partition(":")
+            principal = self.state.authenticate(username, password)
+        if principal is None:
+            raise _Unauthorized()
+        _PRINCIPAL.set(principal)
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> FakeTwilio:
+        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port)
+        await site.start()
+        self._runner = runner
+        server = site._server
+        if self.port == 0 and server is not None:
+            sockets = getattr(server, "sockets", None) or []
+            self.port = sockets[0].getsockname()[1]
+        return self
+
+    async def close(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> FakeTwilio:
+        return await self.start()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+
+class _Unauthorized(FakeError):
+    def __init__(self) -> None:
+        super().__init__(401, 20003, "Authenticate")
+
+
+def check_account(fake: FakeTwilio, request: web.Request) -> str:
+    """The path's AccountSid, if the caller may use it; Twilio-shaped errors otherwise."""
+    account_sid = request.match_info["account_sid"]
+    principal = request_principal()
+    if account_sid not in fake.state.accounts:
+        raise FakeError(404, 20404, f"The requested resource {request.path} was not found")
+    if not fake.state.can_access(principal, account_sid):
+        raise FakeError(403, 20003, "Authenticate: credentials do not grant access to this account")
+    return account_sid

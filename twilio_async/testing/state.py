@@ -1,0 +1,196 @@
+"""In-memory state of the fake Twilio: accounts, credentials and phone numbers.
+
+Records are kept in the 2010-04-01 wire shape (snake_case keys, native Python values);
+each API version renders them its own way. Every record carries a creation sequence
+number, which is what page tokens point at, so paging stays stable while records are
+added or removed between page requests.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import attrs
+
+__all__ = ["FakeAccount", "FakeState", "new_sid"]
+
+
+def new_sid(prefix: str) -> str:
+    return prefix + secrets.token_hex(16)
+
+
+@attrs.define
+class FakeAccount:
+    sid: str
+    auth_token: str = attrs.field(repr=False)
+    friendly_name: str = ""
+    parent_sid: str | None = None
+
+
+TOLL_FREE_PREFIXES = ("+1800", "+1833", "+1844", "+1855", "+1866", "+1877", "+1888")
+
+
+def number_type(phone_number: str) -> str:
+    """``local``, ``tollfree`` or ``mobile``, the way the fake classifies numbers."""
+    if phone_number.startswith(TOLL_FREE_PREFIXES):
+        return "tollfree"
+    if phone_number.startswith("+1"):
+        return "local"
+    return "mobile"
+
+
+@attrs.define
+class FakeState:
+    """Everything the fake remembers. Tests may read and seed it directly."""
+
+    accounts: dict[str, FakeAccount] = attrs.field(factory=dict)
+    api_keys: dict[str, tuple[str, str]] = attrs.field(factory=dict)  # SK -> (secret, AC)
+    numbers: dict[str, dict[str, Any]] = attrs.field(factory=dict)  # PN -> record
+    exhausted_area_codes: set[str] = attrs.field(factory=lambda: {"555"})
+    # Called with the record of every released (deleted) number; later resources hook in.
+    on_release: list[Callable[[dict[str, Any]], None]] = attrs.field(factory=list)
+    _sequence: Iterator[int] = attrs.field(factory=lambda: itertools.count(1))
+    _clock: datetime = attrs.field(
+        factory=lambda: datetime(2015, 7, 30, 23, 19, 4, tzinfo=timezone.utc)
+    )
+
+    # -- accounts -----------------------------------------------------------------------
+
+    def add_account(
+        self,
+        *,
+        sid: str | None = None,
+        auth_token: str | None = None,
+        parent_sid: str | None = None,
+    ) -> FakeAccount:
+        account = FakeAccount(
+            sid=sid or new_sid("AC"),
+            auth_token=auth_token or secrets.token_hex(16),
+            parent_sid=parent_sid,
+        )
+        self.accounts[account.sid] = account
+        return account
+
+    def add_api_key(self, account_sid: str) -> tuple[str, str]:
+        key, secret = new_sid("SK"), secrets.token_hex(16)
+        self.api_keys[key] = (secret, account_sid)
+        return key, secret
+
+    def authenticate(self, username: str, password: str) -> FakeAccount | None:
+        """The account a Basic-auth pair belongs to, or None."""
+        if username in self.api_keys:
+            secret, account_sid = self.api_keys[username]
+            return (
+                self.accounts.get(account_sid) if secrets.compare_digest(secret, password) else None
+            )
+        account = self.accounts.get(username)
+        if account is not None and secrets.compare_digest(account.auth_token, password):
+            return account
+        return None
+
+    def can_access(self, principal: FakeAccount, account_sid: str) -> bool:
+        """An account reaches itself and its subaccounts (as on Twilio)."""
+        target = self.accounts.get(account_sid)
+        return target is not None and (
+            target.sid == principal.sid or target.parent_sid == principal.sid
+        )
+
+    # -- time and sequence --------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """A deterministic clock: each call is one second after the previous."""
+        self._clock += timedelta(seconds=1)
+        return self._clock
+
+    def next_sequence(self) -> int:
+        return next(self._sequence)
+
+    # -- numbers --------------------------------------------------------------------------
+
+    def owned_number(self, phone_number: str) -> dict[str, Any] | None:
+        return next((n for n in self.numbers.values() if n["phone_number"] == phone_number), None)
+
+    def free_number_in(self, area_code: str, *, toll_free: bool = False) -> str | None:
+        if area_code in self.exhausted_area_codes:
+            return None
+        taken = {n["phone_number"] for n in self.numbers.values()}
+        for _ in range(1000):
+            candidate = f"+1{area_code}{secrets.randbelow(10**7):07d}"
+            if candidate not in taken:
+                return candidate
+        return None  # pragma: no cover - an area code with 10 million numbers taken
+
+    def add_number(self, account_sid: str, phone_number: str, **fields: Any) -> dict[str, Any]:
+        """Provision ``phone_number`` on ``account_sid`` with Twilio's defaults."""
+        sid = fields.pop("sid", None) or new_sid("PN")
+        created = fields.pop("date_created", None) or self.now()
+        national = phone_number[2:] if phone_number.startswith("+1") else phone_number[1:]
+        friendly = (
+            f"({national[:3]}) {national[3:6]}-{national[6:]}"
+            if phone_number.startswith("+1") and len(national) == 10
+            else phone_number
+        )
+        uri_root = f"/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers/{sid}"
+        record: dict[str, Any] = {
+            "sid": sid,
+            "account_sid": account_sid,
+            "phone_number": phone_number,
+            "friendly_name": friendly,
+            "date_created": created,
+            "date_updated": created,
+            "status": "in-use",
+            "type": number_type(phone_number),
+            "origin": "twilio",
+            "beta": False,
+            "capabilities": {"voice": True, "sms": True, "mms": True, "fax": False},
+            "api_version": "2010-04-01",
+            "address_sid": None,
+            "address_requirements": "none",
+            "identity_sid": None,
+            "bundle_sid": None,
+            "trunk_sid": None,
+            "voice_url": "",
+            "voice_method": "POST",
+            "voice_fallback_url": "",
+            "voice_fallback_method": "POST",
+            "voice_caller_id_lookup": False,
+            "voice_application_sid": "",
+            "voice_receive_mode": "voice",
+            "sms_url": "",
+            "sms_method": "POST",
+            "sms_fallback_url": "",
+            "sms_fallback_method": "POST",
+            "sms_application_sid": "",
+            "status_callback": "",
+            "status_callback_method": "POST",
+            "emergency_status": "Inactive",
+            "emergency_address_sid": None,
+            "emergency_address_status": "unregistered",
+            "uri": uri_root + ".json",
+            "subresource_uris": {"assigned_add_ons": uri_root + "/AssignedAddOns.json"},
+            "_seq": self.next_sequence(),
+        }
+        record.update(fields)
+        self.numbers[sid] = record
+        return record
+
+    def move_number(self, record: dict[str, Any], account_sid: str) -> None:
+        sid = record["sid"]
+        uri_root = f"/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers/{sid}"
+        record["account_sid"] = account_sid
+        record["uri"] = uri_root + ".json"
+        record["subresource_uris"] = {"assigned_add_ons": uri_root + "/AssignedAddOns.json"}
+
+    def release_number(self, sid: str) -> dict[str, Any] | None:
+        record = self.numbers.pop(sid, None)
+        if record is not None:
+            for hook in self.on_release:
+                hook(record)
+        return record
+
+    def numbers_of(self, account_sid: str) -> list[dict[str, Any]]:
+        return [n for n in self.numbers.values() if n["account_sid"] == account_sid]
