@@ -547,6 +547,19 @@ def import_rows(imports: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _checkout_version(dist: str) -> str:
+    """The version of a package importable from the repository root but not installed."""
+    module = dist.replace("-", "_")
+    found = subprocess.run(
+        [sys.executable, "-c", f"import {module}; print({module}.__version__)"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return f"{found.stdout.strip()} (from the checkout)" if found.returncode == 0 else "(missing)"
+
+
 def machine_info() -> list[str]:
     model = "unknown"
     with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:
@@ -559,7 +572,7 @@ def machine_info() -> list[str]:
         try:
             versions.append(f"{dist} {importlib.metadata.version(dist)}")
         except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{dist} (not installed)")
+            versions.append(f"{dist} {_checkout_version(dist)}")
     commit = subprocess.run(
         ["git", "log", "-1", "--format=%h %cs"],
         cwd=REPO,
