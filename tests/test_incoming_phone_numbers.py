@@ -38,7 +38,8 @@ async def test_create_by_phone_number_sends_documented_form(
         status_callback_method=HttpMethod.POST,
     )
     assert isinstance(number, IncomingPhoneNumber)
-    assert number.sid.startswith("PN") and len(number.sid) == 34
+    assert number.sid.startswith("PN")
+    assert len(number.sid) == 34
     assert number.phone_number == "+14155552344"
     assert number.friendly_name == "Main line"
     assert number.voice_url == "https://example.com/voice"
@@ -105,7 +106,8 @@ async def test_fetch_returns_typed_model_with_rfc2822_dates(client: Client) -> N
     assert isinstance(fetched.date_created, datetime)
     assert fetched.date_created.tzinfo is not None
     assert fetched.date_created.utcoffset() == timezone.utc.utcoffset(None)
-    assert fetched.capabilities is not None and fetched.capabilities.voice is True
+    assert fetched.capabilities is not None
+    assert fetched.capabilities.voice is True
     assert fetched.subresource_uris is not None
     assert fetched.subresource_uris["assigned_add_ons"].endswith(
         f"/IncomingPhoneNumbers/{created.sid}/AssignedAddOns.json"
@@ -123,7 +125,8 @@ async def test_update_changes_fields_and_empty_string_clears(
     )
     assert updated.voice_url == "https://example.com/new"
     assert updated.sms_url is None
-    assert updated.date_updated is not None and created.date_updated is not None
+    assert updated.date_updated is not None
+    assert created.date_updated is not None
     assert updated.date_updated > created.date_updated
     (sent,) = fake.requests_to("POST", f"/{created.sid}.json")
     assert sent.form == (("VoiceUrl", "https://example.com/new"), ("SmsUrl", ""))
@@ -146,7 +149,8 @@ async def test_update_account_sid_moves_number_to_subaccount(
     number = await client.incoming_phone_numbers.create(phone_number="+14155552344")
     moved = await client.incoming_phone_numbers(number.sid).update(account_sid=sub)
     assert moved.account_sid == sub
-    assert moved.uri is not None and f"/Accounts/{sub}/" in moved.uri
+    assert moved.uri is not None
+    assert f"/Accounts/{sub}/" in moved.uri
     with pytest.raises(NotFoundError):
         await client.incoming_phone_numbers(number.sid).fetch()
     in_sub = await client.accounts(sub).incoming_phone_numbers(number.sid).fetch()
@@ -291,7 +295,8 @@ async def test_unknown_fields_and_enum_values_from_the_server_do_not_crash(
     )
     number = await client.incoming_phone_numbers(sid).fetch()
     assert number.emergency_status == "PendingActivation"
-    assert number.emergency_status is not None and not number.emergency_status.is_known
+    assert number.emergency_status is not None
+    assert not number.emergency_status.is_known
     assert number.voice_method == "PATCH"
     assert number.voice_receive_mode is None
     assert number.status_callback is None

@@ -20,7 +20,7 @@ from twilio_async import (
     TwilioError,
     TwilioTimeoutError,
 )
-from twilio_async.testing import Fault, FakeTwilio
+from twilio_async.testing import FakeTwilio, Fault
 
 from .conftest import FAST_RETRY
 
@@ -209,7 +209,8 @@ async def test_api_error_carries_every_detail(client: Client, fake: FakeTwilio) 
         error.url
         == f"{fake.url}/2010-04-01/Accounts/{fake.account_sid}/IncomingPhoneNumbers/{PN}.json"
     )
-    assert error.request_id is not None and error.request_id.startswith("RQ")
+    assert error.request_id is not None
+    assert error.request_id.startswith("RQ")
     assert error.request_id in str(error)
 
 

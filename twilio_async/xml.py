@@ -8,8 +8,8 @@ so any document type declaration is refused outright, before expansion can start
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from xml.parsers import expat
 from typing import Any, NoReturn
+from xml.parsers import expat
 
 __all__ = ["UnsafeXMLError", "parse_rest_exception", "parse_xml"]
 
