@@ -47,8 +47,10 @@ async def main() -> None:
             print(f"  Twilio error {code}: {count} requests")
         if fake is not None:
             posts = len(fake.requests_to("POST"))
-            print(f"the server saw {posts} purchase requests (429s retried), "
-                  f"at most {fake.peak_in_flight} at once")
+            print(
+                f"the server saw {posts} purchase requests (429s retried), "
+                f"at most {fake.peak_in_flight} at once"
+            )
 
         # Re-point every new number at a new webhook, then release them all.
         updates = [
