@@ -26,9 +26,8 @@ async def main() -> None:
             friendly_name="Quickstart main line",
             voice_url="https://example.com/voice",
         )
-        print(
-            f"bought {main_line.phone_number} as {main_line.sid} on {main_line.date_created:%Y-%m-%d}"
-        )
+        bought_on = main_line.date_created
+        print(f"bought {main_line.phone_number} as {main_line.sid} on {bought_on:%Y-%m-%d}")
         second = await numbers.create(area_code="415", friendly_name="Quickstart 415")
         print(f"bought {second.phone_number} in area code 415")
 
