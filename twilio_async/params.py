@@ -142,12 +142,12 @@ def validate_sid(value: object, prefix: str, *, param: str = "sid") -> str:
     """Return ``value`` if it is a SID with ``prefix``; raise :class:`InvalidSidError`."""
     if not isinstance(value, str):
         raise InvalidSidError(
-            f"{param} must be a {prefix} SID string, got {type(value).__name__}", param=param
+            f"{param} must be a {prefix}... SID string, got {type(value).__name__}", param=param
         )
     if len(value) != 34 or not value.startswith(prefix) or not _HEX32.match(value, 2):
         shown = value if len(value) <= 64 else value[:61] + "..."
         raise InvalidSidError(
-            f"{param} must be a {prefix} SID ({prefix} followed by 32 hex digits), got {shown!r}",
+            f"{param} must be a SID of the form {prefix} + 32 hex digits, got {shown!r}",
             param=param,
         )
     return value
@@ -246,18 +246,21 @@ def _json_encoder(param: str, value: Any) -> str:
         ) from None
 
 
-def _unwrap(tp: Any) -> tuple[Any, tuple[Any, ...]]:
-    """Strip Required/NotRequired/Annotated; return the bare type and the metadata."""
+def _unwrap(tp: Any) -> tuple[Any, tuple[Any, ...], bool | None]:
+    """Strip Required/NotRequired/Annotated: the bare type, its metadata, and whether the
+    annotation itself says Required (True) or NotRequired (False)."""
     metadata: tuple[Any, ...] = ()
+    required: bool | None = None
     while True:
         origin = get_origin(tp)
         if origin in (Required, NotRequired):
+            required = origin is Required
             tp = get_args(tp)[0]
         elif origin is Annotated:
             args = get_args(tp)
             tp, metadata = args[0], metadata + tuple(args[1:])
         else:
-            return tp, metadata
+            return tp, metadata, required
 
 
 def _choices(tp: Any) -> tuple[str, ...] | None:
@@ -346,9 +349,11 @@ def schema(
     required_keys: frozenset[str] = getattr(typed_dict, "__required_keys__", frozenset())
     fields: dict[str, Field] = {}
     for name, hint in hints.items():
-        tp, metadata = _unwrap(hint)
+        tp, metadata, explicit = _unwrap(hint)
         wire = next((m.name for m in metadata if isinstance(m, Wire)), None) or _pascal(name)
-        required = name in required_keys
+        # With postponed annotations the TypedDict class cannot see Required[...] itself,
+        # so the evaluated annotation decides whenever it says something.
+        required = explicit if explicit is not None else name in required_keys
         fields[name] = Field(
             name=name,
             wire=wire,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from typing import Any, NoReturn
+from xml.parsers import expat
 
 __all__ = ["UnsafeXMLError", "parse_rest_exception", "parse_xml"]
 
@@ -23,15 +24,26 @@ def _refuse_doctype(*_args: object) -> NoReturn:
 
 def parse_xml(body: bytes) -> ET.Element:
     """Parse ``body`` into an element tree, refusing DTDs, entity declarations and
-    external references. Raises ``UnsafeXMLError`` or ``ET.ParseError``."""
-    parser = ET.XMLParser()
-    expat = parser.parser  # the underlying pyexpat parser
-    expat.StartDoctypeDeclHandler = _refuse_doctype
-    expat.EntityDeclHandler = _refuse_doctype
-    expat.UnparsedEntityDeclHandler = _refuse_doctype
-    expat.ExternalEntityRefHandler = _refuse_doctype
-    parser.feed(body)
-    return parser.close()
+    external references. Raises ``UnsafeXMLError`` or ``ET.ParseError``.
+
+    Built on pyexpat directly (the C-accelerated ``ET.XMLParser`` hides its expat parser,
+    so its DTD handlers cannot be replaced).
+    """
+    builder = ET.TreeBuilder()
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.EntityDeclHandler = _refuse_doctype
+    parser.UnparsedEntityDeclHandler = _refuse_doctype
+    parser.ExternalEntityRefHandler = _refuse_doctype
+    parser.StartElementHandler = builder.start
+    parser.EndElementHandler = builder.end
+    parser.CharacterDataHandler = builder.data
+    parser.buffer_text = True
+    try:
+        parser.Parse(body, True)
+    except expat.ExpatError as exc:
+        raise ET.ParseError(str(exc)) from None
+    return builder.close()
 
 
 def parse_rest_exception(body: bytes) -> dict[str, Any]:
