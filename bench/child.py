@@ -62,8 +62,10 @@ def build_call(
 def run(spec: dict[str, Any]) -> dict[str, Any]:
     if spec.get("cpu") is not None:
         os.sched_setaffinity(0, {spec["cpu"]})
+    peer_spec = PEERS[spec["peer"]]
+    os.environ.update(peer_spec.env)
     try:
-        peer = importlib.import_module(f"bench.peers.{PEERS[spec['peer']]}")
+        peer = importlib.import_module(f"bench.peers.{peer_spec.module}")
     except ImportError as exc:
         return {"status": "n/a", "reason": f"cannot import: {exc}"}
     call = build_call(peer, spec["op"], spec["base_url"], spec.get("args", {}))

@@ -1,7 +1,7 @@
 """Run the benchmark suite and print a Markdown table.
 
     python -m bench            # full suite (9 interleaved repeats)
-    python -m bench --quick    # 3 repeats, under 2 minutes
+    python -m bench --quick    # 3 repeats, no informative cases, under 2 minutes
     python -m bench --only stream-1000,fetch-0ms --peers C,D
     python -m bench --profile D:stream-1000      # cProfile one D child, print top functions
 
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bench import fixtures
-from bench.peers import PEER_TITLES
+from bench.peers import PEERS
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
@@ -44,6 +44,7 @@ SERVER_START_TIMEOUT_S = 120
 LATENCY_MS = 20
 PAGE_WORK_S = 0.020
 FANOUT = 50
+QUICK_PEERS = ["C", "A", "D", "Dj"]  # quick mode leaves out the informative Co
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,10 @@ class Case:
     args: dict[str, Any]
     expect_count: int
     expect_last: str | None = None
-    peers: tuple[str, ...] = ("C", "A", "D")
+    peers: tuple[str, ...] = tuple(PEERS)
     target: Target | None = None
     primary: str = "cpu_s"  # the figure whose spread is shown
+    in_quick: bool = True  # informative cases are left out of --quick
 
 
 SITES: dict[str, dict[str, Any]] = {
@@ -163,6 +165,7 @@ def all_cases() -> list[Case]:
             expect_count=20_000,
             expect_last=last(19_999),
             primary="wall_s",
+            in_quick=False,
         ),
         Case(
             id="memory-10k",
@@ -195,7 +198,7 @@ def all_cases() -> list[Case]:
             args={"page_size": 50},
             expect_count=2000,
             expect_last=last(1999),
-            peers=("C", "D"),
+            peers=("C", "D"),  # XML: the JSON decoder plays no part
             target=Target("wall_s", 0.25, "wall D <= 0.25x C (sequential)"),
             primary="wall_s",
         ),
@@ -239,6 +242,8 @@ class BenchServer:
         self.ports: dict[str, int] = {}
 
     def __enter__(self) -> BenchServer:
+        """Start the server; :meth:`wait_ready` waits until it listens (rendering takes a
+        few seconds, which other work such as the import timings can overlap)."""
         config = {
             "cpu": self.cpu,
             "sites": [{"name": name, **SITES[name]} for name in self.sites],
@@ -249,6 +254,10 @@ class BenchServer:
             stdin=subprocess.PIPE,  # closing it (our exit) stops the server too
             stdout=subprocess.PIPE,
         )
+        return self
+
+    def wait_ready(self) -> None:
+        assert self.proc is not None
         assert self.proc.stdout is not None
         with selectors.DefaultSelector() as sel:
             sel.register(self.proc.stdout, selectors.EVENT_READ)
@@ -260,7 +269,6 @@ class BenchServer:
             self.__exit__()
             raise RuntimeError("bench server exited during startup")
         self.ports = json.loads(line)["ports"]
-        return self
 
     def __exit__(self, *exc: object) -> None:
         proc = self.proc
@@ -350,12 +358,22 @@ def rotated(items: Sequence[T], k: int) -> list[T]:
     return [*items[k:], *items[:k]]
 
 
-def measure_imports(repeats: int, log: Any) -> list[dict[str, Any]]:
+def _pinned(cpu: int | None) -> Any:
+    """A ``preexec_fn`` pinning a child process to ``cpu`` (None: no pinning)."""
+    if cpu is None:
+        return None
+    return lambda: os.sched_setaffinity(0, {cpu})
+
+
+def measure_imports(repeats: int, log: Any, cpu: int | None) -> list[dict[str, Any]]:
+    pin = _pinned(cpu)
     env_ok: dict[str, bool] = {}
     samples: dict[str, list[float]] = {label: [] for label, _ in IMPORTS}
     for label, stmt in IMPORTS:  # one untimed run each: warms the page cache, checks it works
         env_ok[label] = (
-            subprocess.run([sys.executable, "-c", stmt], cwd=REPO, capture_output=True).returncode
+            subprocess.run(
+                [sys.executable, "-c", stmt], cwd=REPO, capture_output=True, preexec_fn=pin
+            ).returncode
             == 0
         )
     for r in range(repeats):
@@ -363,7 +381,13 @@ def measure_imports(repeats: int, log: Any) -> list[dict[str, Any]]:
             if not env_ok[label]:
                 continue
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-c", stmt], cwd=REPO, capture_output=True, check=True)
+            subprocess.run(
+                [sys.executable, "-c", stmt],
+                cwd=REPO,
+                capture_output=True,
+                check=True,
+                preexec_fn=pin,
+            )
             samples[label].append(time.perf_counter() - t0)
     log(f"  imports measured ({repeats} repeats)")
     return [
@@ -431,7 +455,7 @@ def results_table(summaries: dict[tuple[str, str], Summary], cases: list[Case]) 
     for case in cases:
         base = summaries.get((case.id, "C"))
         base_ok = base is not None and base.state == "ok"
-        for peer in ("C", "A", "D"):
+        for peer in PEERS:
             s = summaries.get((case.id, peer))
             head = f"| {case.scenario} | {case.title} | {peer} "
             if s is None or peer not in case.peers:
@@ -459,28 +483,48 @@ def results_table(summaries: dict[tuple[str, str], Summary], cases: list[Case]) 
     return lines
 
 
+TARGET_PEERS = ("D", "Dj")  # the library, with and without orjson
+
+
+def _verdict(ratio: float, limit: float) -> str:
+    return (
+        f"{ratio:.2f}x met" if ratio <= limit else f"{ratio:.2f}x MISSED by {ratio / limit - 1:.0%}"
+    )
+
+
+def _cell(summary: Summary | None) -> str | None:
+    """The cell for a peer that did not produce figures, or None if it did."""
+    if summary is None:
+        return "not run"
+    if summary.state != "ok":
+        label = "ERROR" if summary.state == "error" else "n/a"
+        return f"{label}: {summary.reason[:90]}"
+    return None
+
+
 def target_rows(
     summaries: dict[tuple[str, str], Summary], cases: list[Case], raw_page_kb: float | None
 ) -> list[str]:
-    lines = ["| # | Target | D / C (median) | Verdict |", "|---|---|---:|---|"]
+    heads = " | ".join(f"{p} / C" for p in TARGET_PEERS)
+    lines = [f"| # | Target | {heads} |", "|---|---|" + "---|" * len(TARGET_PEERS)]
     for case in cases:
         if case.target is None:
             continue
-        c, d = summaries.get((case.id, "C")), summaries.get((case.id, "D"))
-        head = f"| {case.scenario} | {case.title}: {case.target.text} "
-        if c is None or d is None:
+        c = summaries.get((case.id, "C"))
+        if c is None:
             continue
-        if c.state != "ok" or d.state != "ok":
-            why = d.reason if d.state != "ok" else c.reason
-            lines.append(head + f"| - | {'n/a' if d.state == 'n/a' else 'ERROR'}: {why[:100]} |")
-            continue
-        ratio = d.median(case.target.metric) / c.median(case.target.metric)
-        verdict = (
-            "met"
-            if ratio <= case.target.max_ratio
-            else f"MISSED by {ratio / case.target.max_ratio - 1:.0%}"
+        cells = []
+        for peer in TARGET_PEERS:
+            d = summaries.get((case.id, peer))
+            problem = (_cell(c) or _cell(d)) if peer in case.peers else "-"
+            if problem is not None or d is None:
+                cells.append(problem or "-")
+                continue
+            ratio = d.median(case.target.metric) / c.median(case.target.metric)
+            cells.append(_verdict(ratio, case.target.max_ratio))
+        lines.append(
+            f"| {case.scenario} | {case.title}: {case.target.text} | " + " | ".join(cells) + " |"
         )
-        lines.append(head + f"| {ratio:.2f}x | {verdict} |")
     lines.extend(memory_rows(summaries, raw_page_kb))
     return lines
 
@@ -488,41 +532,47 @@ def target_rows(
 MEMORY_VS_FLOOR = 1.5
 
 
+def _floor_delta(summaries: dict[tuple[str, str], Summary], peer: str) -> str:
+    """', Co +x.y' when that floor variant ran both memory cases: context for the reader."""
+    small, large = summaries.get(("memory-10k", peer)), summaries.get(("memory-100k", peer))
+    if small is None or large is None or small.state != "ok" or large.state != "ok":
+        return ""
+    return f", {peer} {(large.median('growth_kb') - small.median('growth_kb')) / 1024:+.1f}"
+
+
 def memory_rows(summaries: dict[tuple[str, str], Summary], raw_page_kb: float | None) -> list[str]:
-    """Scenario 5. "About one page": D's growth at 100k <= MEMORY_VS_FLOOR x the floor's (the
-    floor holds one page at a time). "Flat in N": D's growth from 10k to 100k exceeds the
+    """Scenario 5. "About one page": growth at 100k <= MEMORY_VS_FLOOR x the floor's (the
+    floor holds one page at a time). "Flat in N": growth from 10k to 100k exceeds the
     floor's (allocator noise: the floor cannot depend on N) by at most one raw page."""
-    d10, d100 = summaries.get(("memory-10k", "D")), summaries.get(("memory-100k", "D"))
     c10, c100 = summaries.get(("memory-10k", "C")), summaries.get(("memory-100k", "C"))
-    if d10 is None or d100 is None or c10 is None or c100 is None:
+    if c10 is None or c100 is None:
         return []
-    head = (
-        "| 5 | Stream 100k: peak RSS growth about one page "
-        f"(<= {MEMORY_VS_FLOOR}x the floor C, which holds one page at a time) "
-    )
     page_mb = (raw_page_kb or 0.0) / 1024
-    flat_head = (
-        "| 5 | Peak RSS growth flat in N: D(100k) - D(10k) <= C(100k) - C(10k) "
-        f"+ one raw page ({page_mb:.2f} MB) "
-    )
-    runs = (d10, d100, c10, c100)
-    if any(s.state != "ok" for s in runs):
-        why = next((s.reason for s in runs if s.state != "ok"), "")
-        return [head + f"| - | n/a: {why[:100]} |", flat_head + "| - | n/a |"]
-    ratio = d100.median("growth_kb") / c100.median("growth_kb")
-    d_delta = (d100.median("growth_kb") - d10.median("growth_kb")) / 1024
-    c_delta = (c100.median("growth_kb") - c10.median("growth_kb")) / 1024
-    near_page = ratio <= MEMORY_VS_FLOOR
-    flat = d_delta <= c_delta + page_mb
+    near_cells, flat_cells = [], []
+    for peer in TARGET_PEERS:
+        d10, d100 = summaries.get(("memory-10k", peer)), summaries.get(("memory-100k", peer))
+        problem = next((p for p in map(_cell, (c10, c100, d10, d100)) if p), None)
+        if problem is not None or d10 is None or d100 is None:
+            near_cells.append(problem or "-")
+            flat_cells.append(problem or "-")
+            continue
+        ratio = d100.median("growth_kb") / c100.median("growth_kb")
+        d_delta = (d100.median("growth_kb") - d10.median("growth_kb")) / 1024
+        c_delta = (c100.median("growth_kb") - c10.median("growth_kb")) / 1024
+        near_cells.append(
+            f"{d100.median('growth_kb') / 1024:.1f} MB = " + _verdict(ratio, MEMORY_VS_FLOOR)
+        )
+        excess = d_delta - c_delta
+        flat_cells.append(
+            f"{d_delta:+.1f} MB (C {c_delta:+.1f}{_floor_delta(summaries, 'Co')}): "
+            + ("met" if excess <= page_mb else f"MISSED, {excess:.1f} MB over C")
+        )
     return [
-        head
-        + f"| {ratio:.2f}x | "
-        + ("met" if near_page else f"MISSED by {ratio / MEMORY_VS_FLOOR - 1:.0%}")
-        + " |",
-        flat_head
-        + f"| D {d_delta:+.1f} MB, C {c_delta:+.1f} MB | "
-        + ("met" if flat else f"MISSED: D grows {d_delta - c_delta:.1f} MB more than C")
-        + " |",
+        "| 5 | Stream 100k: peak RSS growth about one page "
+        f"(<= {MEMORY_VS_FLOOR}x the floor C's {c100.median('growth_kb') / 1024:.1f} MB; "
+        "C holds one page at a time) | " + " | ".join(near_cells) + " |",
+        "| 5 | Peak RSS growth flat in N: growth(100k) - growth(10k) <= C's difference "
+        f"+ one raw page ({page_mb:.2f} MB) | " + " | ".join(flat_cells) + " |",
     ]
 
 
@@ -626,7 +676,7 @@ def render(
             else "- Client and server not pinned"
         ),
         server_headroom(summaries),
-        "- Peers: " + "; ".join(f"{k} = {v}" for k, v in PEER_TITLES.items()),
+        "- Peers: " + "; ".join(f"**{k}** = {v.title}" for k, v in PEERS.items()),
         "",
         "### Targets (D relative to the floor C)",
         "",
@@ -667,6 +717,7 @@ def profile_one(spec: str, cases: list[Case], pin: bool) -> None:
     out = RESULTS / f"profile-{peer}-{case_id}.prof"
     client_cpu, server_cpu = core_plan(pin)
     with BenchServer([case.site], cpu=server_cpu, client_cpu=client_cpu) as server:
+        server.wait_ready()
         result = run_child(server, case, peer, profile=str(out))
     print(json.dumps({k: v for k, v in result.items() if k != "notes"}, indent=1))
     if result.get("status") != "ok":
@@ -681,7 +732,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="3 repeats, under 2 minutes")
     parser.add_argument("--repeats", type=int, help="interleaved repeats (default 9, quick 3)")
     parser.add_argument("--only", help="comma-separated case ids (or 'import')")
-    parser.add_argument("--peers", default="C,A,D", help="comma-separated peers (C always runs)")
+    parser.add_argument(
+        "--peers",
+        help=f"comma-separated, of {','.join(PEERS)} (default all; quick: {','.join(QUICK_PEERS)})",
+    )
     parser.add_argument("--profile", metavar="PEER:CASE", help="cProfile one child and print")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.md")
     parser.add_argument(
@@ -704,7 +758,13 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown case(s) {sorted(unknown)}")
         cases = [c for c in cases if c.id in wanted]
-    peers = {"C", *args.peers.split(",")}
+    elif args.quick:
+        cases = [c for c in cases if c.in_quick]
+    chosen = args.peers.split(",") if args.peers else QUICK_PEERS if args.quick else list(PEERS)
+    unknown_peers = set(chosen) - set(PEERS)
+    if unknown_peers:
+        parser.error(f"unknown peer(s) {sorted(unknown_peers)}")
+    peers = {"C", *chosen}
     started = time.perf_counter()
 
     def log(msg: str) -> None:
@@ -716,12 +776,16 @@ def main(argv: list[str] | None = None) -> int:
     cores = core_plan(not args.no_pin)
     interrupted = False
     try:
-        if wanted is None or "import" in wanted:
-            imports = measure_imports(5 if args.quick else 9, log)
         sites = sorted({c.site for c in cases})
-        if sites:
-            log(f"starting server for {', '.join(sites)}")
-            with BenchServer(sites, cpu=cores[1], client_cpu=cores[0]) as server:
+        with contextlib.ExitStack() as stack:
+            server = None
+            if sites:
+                log(f"starting server for {', '.join(sites)}")
+                server = stack.enter_context(BenchServer(sites, cpu=cores[1], client_cpu=cores[0]))
+            if wanted is None or "import" in wanted:  # on the client core, while it renders
+                imports = measure_imports(5 if args.quick else 9, log, cores[0])
+            if server is not None:
+                server.wait_ready()
                 log("server ready")
                 if "s100k" in sites:
                     raw_page_kb = (

@@ -53,13 +53,23 @@ class Work:
                 pass
 
 
-PEERS = {
-    "C": "c_floor",
-    "A": "a_twilio",
-    "D": "d_twilio_async",
-}
-PEER_TITLES = {
-    "C": "C floor (aiohttp + json.loads)",
-    "A": "A twilio (official, async)",
-    "D": "D twilio_async",
+@dataclass(frozen=True)
+class PeerSpec:
+    module: str  # under bench.peers
+    title: str
+    env: dict[str, str] = field(default_factory=dict)  # set before the module is imported
+
+
+PEERS: dict[str, PeerSpec] = {
+    "C": PeerSpec("c_floor", "floor: aiohttp + json.loads"),
+    "A": PeerSpec("a_twilio", "official twilio, async"),
+    "D": PeerSpec("d_twilio_async", "twilio_async (with the speedups extra: orjson)"),
+    "Dj": PeerSpec(
+        "d_twilio_async",
+        "twilio_async, stdlib json (TWILIO_ASYNC_PURE_JSON=1)",
+        {"TWILIO_ASYNC_PURE_JSON": "1"},
+    ),
+    "Co": PeerSpec(
+        "c_floor", "floor with orjson.loads (informative)", {"BENCH_FLOOR_LOADS": "orjson"}
+    ),
 }

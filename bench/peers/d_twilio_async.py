@@ -10,10 +10,9 @@ import asyncio
 from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
-from twilio_async import Client
-
 from bench.fixtures import ACCOUNT_SID, AUTH_TOKEN
 from bench.peers import NotAvailable, Outcome, Work
+from twilio_async import Client
 
 _NO_MAX_CONCURRENCY = "Client() has no max_concurrency yet: the peer bounds fan-out itself"
 
