@@ -7,7 +7,9 @@ Usage: ``python -m bench.child '<json spec>'`` where the spec is
 
 Imports, event-loop creation and argument building happen first; then the RSS is read
 (``/proc/self/statm``) and CPU (``getrusage``, user+sys) and wall clocks start. Only the
-peer's coroutine is measured. Peak RSS growth is ``ru_maxrss`` after the work minus that RSS.
+peer's coroutine is measured. Peak RSS growth is ``ru_maxrss`` after the work minus that
+RSS. The child also reports how busy the whole machine was meanwhile, so the harness can
+spot other processes.
 """
 
 from __future__ import annotations
@@ -28,6 +30,17 @@ from bench import fixtures
 from bench.peers import PEERS, NotAvailable, Outcome, Work
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine has spent busy (all processes, all cores)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / _TICK
 
 
 def current_rss_kb() -> int:
@@ -80,6 +93,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     gc.collect()
     rss_base = current_rss_kb()
     maxrss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    busy0 = machine_busy_s()
     usage0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     try:
@@ -93,6 +107,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
             profiler.disable()
     wall = time.perf_counter() - t0
     usage1 = resource.getrusage(resource.RUSAGE_SELF)
+    busy1 = machine_busy_s()
     loop.run_until_complete(loop.shutdown_asyncgens())
     loop.close()
     if profiler is not None:
@@ -110,6 +125,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         "maxrss_before_kb": maxrss_before,
         "maxrss_after_kb": usage1.ru_maxrss,
         "growth_kb": usage1.ru_maxrss - rss_base,
+        "machine_busy_s": busy1 - busy0,
         **dataclasses.asdict(outcome),
     }
 
