@@ -285,3 +285,22 @@ def test_rfc2822_fast_path_agrees_with_email_utils(value: datetime) -> None:
     parsed = parse_rfc2822(text)
     assert parsed == expected
     assert parsed.utcoffset() == expected.utcoffset()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["30 Jul 2015 23:19:04 +0000", "3 Jul 2015 23:19:04 -0000", "30 Jul 2015 16:19:04 -0700"],
+)
+def test_parse_datetime_reads_rfc2822_without_weekday(
+    text: str, fresh_memo: dict[str, datetime]
+) -> None:
+    # The weekday is optional in RFC 2822, so a leading digit does not mean ISO 8601.
+    assert parse_datetime(text) == parse_rfc2822(text)
+
+
+def test_parse_datetime_error_for_digit_led_garbage_names_the_text(
+    fresh_memo: dict[str, datetime],
+) -> None:
+    with pytest.raises(ValueError, match="invalid") as info:
+        parse_datetime("30 lemons")
+    assert "30 lemons" in str(info.value)

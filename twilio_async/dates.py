@@ -84,14 +84,15 @@ def parse_iso8601(text: str) -> datetime:
 
 
 def parse_datetime(text: str) -> datetime:
-    """Parse either Twilio date format: ISO 8601 starts with a digit, RFC 2822 does not."""
+    """Parse either Twilio date format: ISO 8601 starts with a four-digit year; RFC 2822
+    starts with a weekday or (the weekday being optional) a one- or two-digit day."""
     known = _MEMO.get(text)
     if known is not None:
         return known
     stripped = text.strip()
     if not stripped:
         raise ValueError("empty date")
-    if stripped[0].isdigit():
+    if stripped[:4].isdigit():
         return _remember(text, parse_iso8601(stripped))
     return _remember(text, parse_rfc2822(stripped))
 
