@@ -321,7 +321,15 @@ def test_missing_keys_in_nested_capabilities_read_as_none() -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [{}, {"friendly_name": "x"}, {"sid": None}], ids=["empty", "no-sid", "null-sid"]
+    "data",
+    [
+        {},
+        {"friendly_name": "x"},
+        {"sid": None},
+        {"sid": ""},
+        {**json.loads(SEED_CREATE_JSON), "sid": ""},
+    ],
+    ids=["empty", "no-sid", "null-sid", "blank-sid", "blank-sid-full-record"],
 )
 def test_missing_sid_raises_value_error_naming_the_field(data: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="'sid'"):

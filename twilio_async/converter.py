@@ -169,8 +169,6 @@ class _Codegen:
         inner = _optional_inner(tp)
         lines = self.lines
         lines.append(f"    {var} = {_READ}{key!r}{_READ}")
-        if field.default is attrs.NOTHING:
-            lines.append(f"    if {var} is None: raise _Error({self.cls.__name__!r}, {name!r})")
         if inner is str:
             # The common case: a non-empty JSON string is kept as is.
             lines.append(f"    if {var}.__class__ is not _str: {var} = _to_str({var})")
@@ -208,6 +206,9 @@ class _Codegen:
                 f"    if {var} is not None and {var} != '': {var} = {handler}({var}, _t{index})"
             )
             lines.append(f"    elif {var} == '': {var} = None")
+        if field.default is attrs.NOTHING:
+            # Checked after conversion: "" reads as None, and a required field needs a value.
+            lines.append(f"    if {var} is None: raise _Error({self.cls.__name__!r}, {name!r})")
         return var
 
     def build(self) -> Callable[[Any, Any], Any]:
