@@ -554,3 +554,13 @@ def test_any_mix_of_present_absent_blank_fields_structures(choices: dict[str, An
             assert getattr(number, name) is None, name
         else:
             assert getattr(number, name) == getattr(full, name), name
+
+
+def test_unstructure_gives_enums_as_plain_strings() -> None:
+    data = seed()
+    data["address_requirements"] = "planetary"  # an unknown value too
+    plain = unstructure(structure(data, IncomingPhoneNumber))
+    for name in ("voice_method", "emergency_status", "voice_receive_mode", "address_requirements"):
+        assert type(plain[name]) is str, name
+    assert unstructure(HttpMethod.POST) == "POST"
+    assert type(unstructure(HttpMethod.POST)) is str

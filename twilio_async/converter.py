@@ -272,6 +272,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, Enum), lambda v: v.value
     )
+    # Open enums are str subclasses, which cattrs dispatches as str (identity) before any
+    # predicate hook: registered by class, they get their plain value too.
+    conv.register_unstructure_hook(OpenEnum, lambda v: v.value)
     conv.register_unstructure_hook_func(lambda t: t is types.MappingProxyType, lambda v: dict(v))
     return conv
 
