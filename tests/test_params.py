@@ -525,3 +525,20 @@ def test_schema_refuses_a_type_it_cannot_encode() -> None:
 
     with pytest.raises(TypeError, match="'ratio'"):
         schema(Odd, operation="Odd.create")
+
+
+@pytest.mark.parametrize(
+    ("compiled", "name", "value"),
+    [
+        (CREATE, "phone_number", E164_NUMBER + "\n"),
+        (CREATE, "area_code", "415\n"),
+        (FILTERS, "phone_number", "867\n"),
+        (UPDATE, "voice_url", "https://example.com/voice\n"),
+        (UPDATE, "status_callback", "https://example.com\n"),
+    ],
+)
+def test_a_trailing_newline_does_not_pass_validation(
+    compiled: ParamSchema, name: str, value: str
+) -> None:
+    # "$" in a pattern also matches before a final "\n": the value would go out with it.
+    refused(compiled, {name: value}, name)
