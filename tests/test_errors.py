@@ -313,3 +313,27 @@ def test_any_body_gives_an_api_error(body: bytes) -> None:
     assert error.message
     assert error.code is None or isinstance(error.code, int)
     str(error)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"a":' * 50_000,  # deeply nested, unterminated
+        b'{"a":' * 5_000 + b"1" + b"}" * 5_000,  # deeply nested, valid JSON
+    ],
+    ids=["unterminated", "valid"],
+)
+def test_deeply_nested_json_body_gives_an_api_error(body: bytes) -> None:
+    error = build(body, status=502, reason="Bad Gateway")
+    assert type(error) is ServerError
+    assert error.message.startswith("Bad Gateway; body: ")
+
+
+@pytest.mark.parametrize("code", ["\u00b2", "\u2460", "\u00b9\u00b2"])  # isdigit() but not int()
+def test_codes_of_non_decimal_digits_are_dropped_not_fatal(code: str) -> None:
+    assert build({"code": code, "message": "m"}).code is None
+    xml = f"<TwilioResponse><RestException><Code>{code}</Code><Message>m</Message>"
+    xml += f"<Status>{code}</Status></RestException></TwilioResponse>"
+    error = build(xml.encode())
+    assert error.code is None
+    assert error.message == "m"
