@@ -166,6 +166,15 @@ def test_invalid_json_is_a_decode_error_naming_method_and_url(body: bytes, loads
     assert f"(GET {url})" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "body", [b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 100_000], ids=["valid", "unterminated"]
+)
+def test_absurdly_nested_json_is_a_decode_error_on_both_decoders(body: bytes, loads: str) -> None:
+    # orjson stops at depth 1024 with a JSONDecodeError; json raises RecursionError.
+    with pytest.raises(TwilioDecodeError):
+        JSON.decode(body, method="GET", url="https://api.twilio.com/x.json")
+
+
 def test_json_codec_asks_for_json() -> None:
     assert JSON.accept == "application/json"
 
