@@ -166,7 +166,7 @@ async def test_update_to_a_foreign_account_is_refused_by_twilio(client: Client) 
 
 async def test_delete_releases_the_number(client: Client, fake: FakeTwilio) -> None:
     number = await client.incoming_phone_numbers.create(phone_number="+14155552344")
-    assert await client.incoming_phone_numbers(number.sid).delete() is None
+    await client.incoming_phone_numbers(number.sid).delete()
     assert number.sid not in fake.state.numbers
     with pytest.raises(NotFoundError) as excinfo:
         await client.incoming_phone_numbers(number.sid).delete()

@@ -126,13 +126,25 @@ async def test_update_is_a_post_and_is_not_retried_on_5xx(
     assert len(fake.requests) == 1
 
 
-async def test_dropped_connection_is_retried_for_get(
+async def test_dropped_connections_are_retried_for_get(
     client: Client, fake: FakeTwilio, number_sid: str
 ) -> None:
-    fake.inject(Fault(drop=True, times=1))
+    # aiohttp resends once on a dropped kept-alive connection; the rest is our retry loop.
+    fake.inject(Fault(drop=True, times=3))
     number = await client.incoming_phone_numbers(number_sid).fetch()
     assert number.sid == number_sid
-    assert len(fake.requests) == 2
+    assert len(fake.requests) == 4
+
+
+async def test_dropped_connections_surface_as_twilio_errors(
+    fake: FakeTwilio, number_sid: str
+) -> None:
+    fake.inject(Fault(drop=True, times=10))
+    async with fake.client(retry=RetryPolicy(max_retries=1, backoff_base=0.001)) as client:
+        with pytest.raises(TwilioConnectionError) as excinfo:
+            await client.incoming_phone_numbers(number_sid).fetch()
+    assert excinfo.value.method == "GET"
+    assert number_sid in excinfo.value.url
 
 
 async def test_dropped_connection_on_purchase_is_not_retried(

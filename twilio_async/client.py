@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, InvalidSidError
 from .hosts import Hosts, Product
 from .params import validate_sid
 from .resources.base import Core
@@ -44,7 +44,10 @@ def resolve_credentials(
             "no account SID: pass Client(account_sid, ...) or set TWILIO_ACCOUNT_SID",
             param="account_sid",
         )
-    validate_sid(account_sid, "AC", param="account_sid")
+    try:
+        validate_sid(account_sid, "AC", param="account_sid")
+    except InvalidSidError as exc:
+        raise ConfigurationError(str(exc), param="account_sid") from None
     if api_key is not None:
         if not _API_KEY.match(api_key):
             raise ConfigurationError(

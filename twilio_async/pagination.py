@@ -26,6 +26,7 @@ M = TypeVar("M")
 Pairs = list[tuple[str, str]]
 
 MAX_PAGE_SIZE = 1000
+PREFETCH_TASK_NAME = "twilio_async: next page"
 
 
 class PageDecodeError(ValueError):
@@ -226,6 +227,8 @@ async def stream_records(
             next_url = page.next_url
             if next_url is not None and (remaining is None or remaining > len(records)):
                 pending = asyncio.ensure_future(following(next_url))
+                if isinstance(pending, asyncio.Task):
+                    pending.set_name(PREFETCH_TASK_NAME)
             del page  # only the records are needed now: let the envelope go
             if remaining is not None and remaining < len(records):
                 records = records[:remaining]

@@ -142,12 +142,12 @@ def validate_sid(value: object, prefix: str, *, param: str = "sid") -> str:
     """Return ``value`` if it is a SID with ``prefix``; raise :class:`InvalidSidError`."""
     if not isinstance(value, str):
         raise InvalidSidError(
-            f"{param} must be a {prefix} SID string, got {type(value).__name__}", param=param
+            f"{param} must be a {prefix}... SID string, got {type(value).__name__}", param=param
         )
     if len(value) != 34 or not value.startswith(prefix) or not _HEX32.match(value, 2):
         shown = value if len(value) <= 64 else value[:61] + "..."
         raise InvalidSidError(
-            f"{param} must be a {prefix} SID ({prefix} followed by 32 hex digits), got {shown!r}",
+            f"{param} must be a SID of the form {prefix} + 32 hex digits, got {shown!r}",
             param=param,
         )
     return value

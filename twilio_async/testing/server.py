@@ -75,6 +75,7 @@ class RecordedRequest:
     query: tuple[tuple[str, str], ...]
     form: tuple[tuple[str, str], ...]
     headers: Mapping[str, str]
+    peer: str = ""  # client address and port: tells connections apart
 
     def form_dict(self) -> dict[str, str]:
         return dict(self.form)
@@ -90,7 +91,8 @@ class Fault:
     ``status`` answers with that HTTP status (and ``body``, a JSON-able object, bytes or
     text; by default Twilio's error JSON), ``retry_after`` adds a ``Retry-After`` header,
     ``latency`` delays the answer (seconds), ``drop`` closes the connection without any
-    answer. ``method`` and ``path`` (a substring) restrict which requests match.
+    answer. ``method`` and ``path`` (a substring) restrict which requests match; ``skip``
+    lets that many matching requests through untouched first.
     """
 
     status: int | None = None
@@ -102,6 +104,7 @@ class Fault:
     method: str | None = None
     path: str | None = None
     times: int = 1
+    skip: int = 0
 
     def matches(self, request: web.Request) -> bool:
         if self.method is not None and request.method != self.method.upper():
@@ -340,6 +343,9 @@ class FakeTwilio:
     def _take_fault(self, request: web.Request) -> Fault | None:
         for fault in self.faults:
             if fault.matches(request):
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    continue
                 fault.times -= 1
                 if fault.times <= 0:
                     self.faults.remove(fault)
@@ -370,6 +376,7 @@ class FakeTwilio:
                 query=tuple(query_pairs(request)),
                 form=tuple(form),
                 headers=dict(request.headers),
+                peer=str(request.transport.get_extra_info("peername")) if request.transport else "",
             )
         )
         if self.latency:
@@ -439,7 +446,10 @@ class FakeTwilio:
     # -- lifecycle ----------------------------------------------------------------------
 
     async def start(self) -> FakeTwilio:
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        # A fake need not wait for slow (fault-delayed) handlers when it shuts down.
+        runner = web.AppRunner(
+            self.app, access_log=None, handle_signals=False, shutdown_timeout=0.1
+        )
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
         await site.start()

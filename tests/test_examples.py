@@ -1,0 +1,62 @@
+"""The examples run as users run them: as scripts, against the bundled fake."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run_example(name: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(EXAMPLES.parent), *filter(None, [env.get("PYTHONPATH")])]
+    )
+    env["PYTHONWARNINGS"] = "error"  # an unclosed session would fail the run
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / name)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return done.stdout
+
+
+def test_quickstart() -> None:
+    out = run_example("quickstart.py")
+    assert "using the fake Twilio" in out
+    assert "bought +15005550006" in out
+    assert "voice_url is now https://example.com/voice-v2 (GET)" in out
+    assert "released: fetching it again gives HTTP 404 (code 20404)" in out
+
+
+def test_batch_provisioning() -> None:
+    out = run_example("batch_provisioning.py")
+    assert "bought 150 numbers, 50 failed" in out
+    assert "Twilio error 21452: 50 requests" in out
+    assert "at most 20 at once" in out
+    assert "updated and released 150 numbers" in out
+
+
+def test_inventory() -> None:
+    out = run_example("inventory.py")
+    assert "20500 numbers in" in out
+    assert "500 numbers have no voice webhook" in out
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("[!_]*.py")))
+def test_every_example_is_covered(name: str) -> None:
+    covered = {"quickstart.py", "batch_provisioning.py", "inventory.py"}
+    extra = {n for n in globals() if n.startswith("test_")}
+    assert name in covered or any(name.removesuffix(".py") in t for t in extra), (
+        f"examples/{name} has no test in tests/test_examples.py"
+    )
