@@ -291,9 +291,9 @@ def test_validate_sid_returns_a_valid_sid() -> None:
     ["PN../../x", "PN" + "a" * 30 + "../", "PN" + "0" * 31 + "Z", "", "PN", "XX" + "a" * 32],
 )
 def test_validate_sid_refuses_malformed_sids(value: str) -> None:
-    with pytest.raises(InvalidSidError, match="PN SID") as info:
-        validate_sid(value, "PN", param="sid")
-    assert info.value.param == "sid"
+    with pytest.raises(InvalidSidError, match=r"^number_sid must be .*PN") as info:
+        validate_sid(value, "PN", param="number_sid")
+    assert info.value.param == "number_sid"
     assert isinstance(info.value, ValueError)
 
 
