@@ -520,3 +520,22 @@ def test_malformed_account_sid_is_refused(account_sid: str) -> None:
         resolve(account_sid=account_sid, auth_token=AUTH_TOKEN)
     assert info.value.param == "account_sid"
     assert AUTH_TOKEN not in str(info.value)
+
+
+def test_auth_token_passed_as_the_account_sid_is_not_echoed() -> None:
+    # Client(auth_token, account_sid): the classic swapped-arguments mistake.
+    with pytest.raises(ConfigurationError) as info:
+        resolve(account_sid=AUTH_TOKEN, auth_token=AC)
+    assert info.value.param == "account_sid"
+    assert AUTH_TOKEN not in str(info.value)
+    with pytest.raises(ConfigurationError) as info:
+        resolve(environ={"TWILIO_ACCOUNT_SID": AUTH_TOKEN, "TWILIO_AUTH_TOKEN": AC})
+    assert AUTH_TOKEN not in str(info.value)
+
+
+@pytest.mark.parametrize(("name", "value"), [("account_sid", AC + "\n"), ("api_key", SK + "\n")])
+def test_sids_with_a_trailing_newline_are_refused(name: str, value: str) -> None:
+    kwargs = {"account_sid": AC, "api_key": SK, "api_secret": API_SECRET, name: value}
+    with pytest.raises(ConfigurationError) as info:
+        resolve(**kwargs)
+    assert info.value.param == name
