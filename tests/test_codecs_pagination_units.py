@@ -119,8 +119,9 @@ def with_meta(**changes: Any) -> dict[str, Any]:
 # --- JsonCodec ------------------------------------------------------------------------------------
 
 
-def test_orjson_is_the_default_decoder_when_installed() -> None:
+def test_orjson_is_the_default_decoder_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     orjson = pytest.importorskip("orjson")
+    monkeypatch.delenv("TWILIO_ASYNC_PURE_JSON", raising=False)
     assert codecs._pick_loads() is orjson.loads
 
 

@@ -260,7 +260,7 @@ _aware = st.datetimes(
 ).map(lambda value: value.replace(microsecond=0))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_aware)
 def test_rfc2822_round_trip_keeps_instant_and_offset(value: datetime) -> None:
     parsed = parse_rfc2822(format_rfc2822(value))
@@ -268,7 +268,7 @@ def test_rfc2822_round_trip_keeps_instant_and_offset(value: datetime) -> None:
     assert parsed.utcoffset() == value.utcoffset()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_aware)
 def test_iso8601_round_trip_keeps_the_instant(value: datetime) -> None:
     parsed = parse_iso8601(format_iso8601(value))
@@ -276,7 +276,7 @@ def test_iso8601_round_trip_keeps_the_instant(value: datetime) -> None:
     assert parsed.utcoffset() == timedelta(0)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_aware)
 def test_rfc2822_fast_path_agrees_with_email_utils(value: datetime) -> None:
     text = format_rfc2822(value)

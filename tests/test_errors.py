@@ -305,7 +305,7 @@ _error_objects = st.dictionaries(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=300) | _error_objects.map(lambda d: json.dumps(d).encode()))
 def test_any_body_gives_an_api_error(body: bytes) -> None:
     error = build(body, status=500, reason="Internal Server Error")
