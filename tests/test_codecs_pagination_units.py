@@ -540,3 +540,21 @@ def test_sids_with_a_trailing_newline_are_refused(name: str, value: str) -> None
     with pytest.raises(ConfigurationError) as info:
         resolve(**kwargs)
     assert info.value.param == name
+
+
+def test_v1_informational_links_are_rebased_like_the_next_page() -> None:
+    body = with_meta(
+        url="https://marketplace.twilio.com/v1/InstalledAddOns?PageSize=50&Page=1",
+        first_page_url="https://marketplace.twilio.com/v1/InstalledAddOns?PageSize=50&Page=0",
+        previous_page_url="https://marketplace.twilio.com/v1/InstalledAddOns?PageSize=50&Page=0",
+    )
+    page = v1(body, hosts=LOCAL_HOSTS)
+    assert page.url == "http://127.0.0.1:8080/v1/InstalledAddOns?PageSize=50&Page=1"
+    assert page.first_page_url == "http://127.0.0.1:8080/v1/InstalledAddOns?PageSize=50&Page=0"
+    assert page.previous_page_url == page.first_page_url
+
+
+def test_informational_links_off_the_host_are_dropped_not_raised() -> None:
+    page = v1(with_meta(url="https://evil.example/v1/x", previous_page_url="ftp://x/y"))
+    assert page.url is None
+    assert page.previous_page_url is None

@@ -258,3 +258,9 @@ def test_non_http_scheme_relative_and_rootless_links_are_refused(link: str) -> N
 
 def test_unsafe_url_error_is_a_twilio_error() -> None:
     assert issubclass(UnsafeURLError, TwilioError)
+
+
+def test_a_link_embedding_credentials_is_refused_even_on_the_configured_host() -> None:
+    hosts = Hosts.resolve(base_url="http://127.0.0.1:8080")
+    with pytest.raises(UnsafeURLError, match="credentials"):
+        resolve_link("http://user:pass@127.0.0.1:8080/v1/x", product=Product.API, hosts=hosts)

@@ -282,6 +282,14 @@ def test_account_sid_is_checked_on_update() -> None:
         update(account_sid=AP)
 
 
+def test_account_sid_cannot_be_cleared() -> None:
+    # "" clears webhook and application SIDs, but a number must belong to some account.
+    with pytest.raises(InvalidSidError) as info:
+        update(account_sid="")
+    assert info.value.param == "account_sid"
+    assert update(voice_application_sid="") == [("VoiceApplicationSid", "")]
+
+
 def test_validate_sid_returns_a_valid_sid() -> None:
     assert validate_sid(AC, "AC") == AC
 

@@ -232,3 +232,8 @@ def test_zero_backoff_base_never_waits() -> None:
 def test_negative_settings_are_refused(field: str) -> None:
     with pytest.raises(ValueError, match=field):
         RetryPolicy(**{field: -1})
+
+
+def test_backoff_for_an_enormous_retry_number_stays_capped() -> None:
+    policy = RetryPolicy(backoff_base=0.5, backoff_max=8.0)
+    assert 0.0 <= policy.backoff(5000, random.Random(1)) <= 8.0

@@ -31,7 +31,7 @@ import cattrs
 from cattrs.errors import StructureHandlerNotFoundError
 
 from .dates import format_iso8601, parse_datetime
-from .models.common import OpenEnum
+from .models.common import FrozenDict, OpenEnum, freeze
 
 __all__ = ["converter", "structure", "structure_many", "unstructure"]
 
@@ -81,7 +81,8 @@ def _to_mapping(value: Any, _: Any = None) -> Mapping[str, Any] | None:
     if value is None or value == "":
         return None
     if isinstance(value, Mapping):
-        return types.MappingProxyType(dict(value) if not isinstance(value, dict) else value)
+        frozen: Mapping[str, Any] = freeze(dict(value))
+        return frozen
     raise ValueError(f"not an object: {value!r}")
 
 
@@ -156,7 +157,7 @@ class _Codegen:
             "_str": str,
             "_bool": bool,
             "_dict": dict,
-            "_proxy": types.MappingProxyType,
+            "_freeze": freeze,
             "_Error": _StructureError,
         }
         self.lines: list[str] = []
@@ -190,7 +191,7 @@ class _Codegen:
             )
             lines.append(f"    elif {var} == '': {var} = None")
         elif get_origin(inner) in (Mapping, dict) or inner in (dict, Mapping):
-            lines.append(f"    if {var}.__class__ is _dict: {var} = _proxy({var})")
+            lines.append(f"    if {var}.__class__ is _dict: {var} = _freeze({var})")
             lines.append(f"    elif {var} is not None: {var} = _to_mapping({var})")
         elif is_model(inner):
             nested = f"_m{index}"
@@ -275,8 +276,18 @@ def make_converter() -> cattrs.Converter:
     # Open enums are str subclasses, which cattrs dispatches as str (identity) before any
     # predicate hook: registered by class, they get their plain value too.
     conv.register_unstructure_hook(OpenEnum, lambda v: v.value)
-    conv.register_unstructure_hook_func(lambda t: t is types.MappingProxyType, lambda v: dict(v))
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, FrozenDict), _thaw
+    )
     return conv
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _thaw(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return [_thaw(item) for item in value]
+    return value
 
 
 converter = make_converter()

@@ -61,7 +61,11 @@ class Sid:
     """A Twilio SID with this two-letter prefix: ``^XX[0-9a-fA-F]{32}$``."""
 
     prefix: str
-    allows_blank = True  # "" detaches (e.g. voice_application_sid="")
+    clearable: bool = True  # "" detaches (e.g. voice_application_sid=""), unless False
+
+    @property
+    def allows_blank(self) -> bool:
+        return self.clearable
 
     def check(self, param: str, value: str) -> None:
         validate_sid(value, self.prefix, param=param)
