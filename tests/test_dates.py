@@ -304,3 +304,24 @@ def test_parse_datetime_error_for_digit_led_garbage_names_the_text(
     with pytest.raises(ValueError, match="invalid") as info:
         parse_datetime("30 lemons")
     assert "30 lemons" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2016-04-07T23:52:28.5Z", datetime(2016, 4, 7, 23, 52, 28, 500000, tzinfo=timezone.utc)),
+        (
+            "2016-04-07T23:52:28.1234567Z",
+            datetime(2016, 4, 7, 23, 52, 28, 123456, tzinfo=timezone.utc),
+        ),
+        (
+            "2016-04-07T23:52:28+0530",
+            datetime(2016, 4, 7, 23, 52, 28, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+        ),
+        ("2016-04-07 23:52", datetime(2016, 4, 7, 23, 52, tzinfo=timezone.utc)),
+    ],
+)
+def test_iso8601_shapes_read_on_every_supported_python(text: str, expected: datetime) -> None:
+    # Some of these only datetime.fromisoformat of 3.11+ reads; the portable parser agrees.
+    assert parse_iso8601(text) == expected
+    assert dates._parse_iso_portably(text) == expected
