@@ -84,7 +84,7 @@ def _parse_iso_portably(text: str) -> datetime:
     match = _ISO.fullmatch(text)
     if match is None:
         raise ValueError(f"invalid ISO 8601 date {text!r}")
-    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
+    year, month, day, hour, minute, second, fraction, _zulu, sign, off_h, off_m = match.groups()
     zone = timezone.utc
     if sign:
         offset = timedelta(hours=int(off_h), minutes=int(off_m))
