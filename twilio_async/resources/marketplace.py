@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from typing_extensions import Required, TypedDict, Unpack
+from typing_extensions import Required, TypedDict, Unpack, deprecated
 
 from ..hosts import Product
 from ..models import (
@@ -245,6 +245,8 @@ class Preview:
         self._core = core
 
     @property
+    # For type checkers (they need a literal message); the runtime warning is below.
+    @deprecated("Twilio deprecated the preview: use client.marketplace", category=None)
     def marketplace(self) -> Marketplace:
         """Deprecated by Twilio in favour of ``client.marketplace`` (v1): same surface.
 
