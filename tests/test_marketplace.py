@@ -15,6 +15,7 @@ from twilio_async import (
     BadRequestError,
     Client,
     ConflictError,
+    FrozenDict,
     InstalledAddOn,
     InstalledAddOnExtension,
     InvalidSidError,
@@ -60,7 +61,7 @@ async def test_catalog_lists_typed_add_ons_with_schema_and_links(
     assert voicebase.sid == catalog_sid(fake)
     assert voicebase.pricing_type == "per minute"
     assert voicebase.configuration_schema is not None
-    assert voicebase.configuration_schema["required"] == ["bad_words"]
+    assert voicebase.configuration_schema["required"] == ("bad_words",)  # deep-frozen
     assert voicebase.configuration_schema["properties"]["bad_words"] == {"type": "boolean"}
     assert voicebase.url == f"{fake.url}/v1/AvailableAddOns/{voicebase.sid}"
     assert voicebase.links == {
@@ -412,7 +413,17 @@ async def test_nested_configuration_is_sent_as_json(client: Client, fake: FakeTw
     )
     sent = fake.requests_to("POST")[0].form_dict()["Configuration"]
     assert json.loads(sent) == {"rules": [{"match": "ünïcode", "score": 0.5}]}
-    assert installed.configuration == {"rules": [{"match": "ünïcode", "score": 0.5}]}
+    # Read back deep-frozen: objects are FrozenDicts, arrays tuples.
+    assert installed.configuration == {"rules": ({"match": "ünïcode", "score": 0.5},)}
+    assert isinstance(installed.configuration, FrozenDict)
+
+    # ... and a frozen configuration goes back out as the same JSON.
+    fake.requests.clear()
+    again = await client.marketplace.installed_add_ons(installed.sid).update(
+        configuration=installed.configuration
+    )
+    assert json.loads(fake.requests[0].form_dict()["Configuration"]) == json.loads(sent)
+    assert again.configuration == installed.configuration
 
 
 async def test_sid_prefixes_are_checked_before_sending(client: Client, fake: FakeTwilio) -> None:

@@ -18,6 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import attrs
 from yarl import URL
 
+from .errors import UnsafeURLError
 from .hosts import Hosts, Product, resolve_link
 
 __all__ = ["Page", "PageData", "Paging", "PagingV1", "PagingV2010", "stream_records"]
@@ -70,10 +71,15 @@ def _link(value: Any, *, product: Product, hosts: Hosts) -> URL | None:
 
 
 def _absolute(value: Any, *, product: Product, hosts: Hosts) -> str | None:
+    """A page's informational link as a URL on the configured host (None if it is not safe:
+    such a link is never followed, so it is dropped rather than raised on)."""
     text = _str(value)
     if text is None:
         return None
-    return str(resolve_link(text, product=product, hosts=hosts)) if text.startswith("/") else text
+    try:
+        return str(resolve_link(text, product=product, hosts=hosts))
+    except UnsafeURLError:
+        return None
 
 
 def _records(body: Mapping[str, Any], key: str) -> Sequence[Mapping[str, Any]]:
@@ -144,9 +150,11 @@ class PagingV1:
             next_url=_link(meta.get("next_page_url"), product=product, hosts=hosts),
             page_number=_int(meta.get("page")),
             page_size=_int(meta.get("page_size")),
-            url=_str(meta.get("url")),
-            first_page_url=_str(meta.get("first_page_url")),
-            previous_page_url=_str(meta.get("previous_page_url")),
+            url=_absolute(meta.get("url"), product=product, hosts=hosts),
+            first_page_url=_absolute(meta.get("first_page_url"), product=product, hosts=hosts),
+            previous_page_url=_absolute(
+                meta.get("previous_page_url"), product=product, hosts=hosts
+            ),
         )
 
 

@@ -8,7 +8,7 @@ from .add_ons import (
     InstalledAddOn,
     InstalledAddOnExtension,
 )
-from .common import HttpMethod, OpenEnum
+from .common import FrozenDict, HttpMethod, OpenEnum
 from .incoming_phone_number import (
     AddressRequirement,
     EmergencyAddressStatus,
@@ -26,6 +26,7 @@ __all__ = [
     "AvailableAddOnExtension",
     "EmergencyAddressStatus",
     "EmergencyStatus",
+    "FrozenDict",
     "HttpMethod",
     "IncomingPhoneNumber",
     "InstalledAddOn",
