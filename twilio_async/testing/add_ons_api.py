@@ -21,7 +21,7 @@ v1 dates are ISO 8601; 2010 dates are RFC 2822.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -54,6 +54,8 @@ _XE = "{%s:XE[0-9a-fA-F]{32}}"
 _XF = "{%s:XF[0-9a-fA-F]{32}}"
 _PN = "{%s:PN[0-9a-fA-F]{32}}"
 _NUMBERS = "/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers"
+
+Render = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def _invalid(message: str, code: int = 20422) -> FakeError:
@@ -226,12 +228,16 @@ def register(fake: FakeTwilio) -> None:
             raise _not_found(request)
         return assignment
 
-    def page_v1(request: web.Request, key: str, records: list[Any], render: Any) -> web.Response:
+    def page_v1(
+        request: web.Request, key: str, records: list[dict[str, Any]], render: Render
+    ) -> web.Response:
         window = paginate(records, dict(query_pairs(request)))
         items = [render(record) for record in window.records]
         return json_response(envelope_v1(request, window, key, items))
 
-    def page_2010(request: web.Request, key: str, records: list[Any], render: Any) -> web.Response:
+    def page_2010(
+        request: web.Request, key: str, records: list[dict[str, Any]], render: Render
+    ) -> web.Response:
         window = paginate(records, dict(query_pairs(request)))
         items = [render(record) for record in window.records]
         return json_response(envelope_2010(request.path, [], window, key, items))
