@@ -17,6 +17,7 @@ from .hosts import Hosts, Product
 from .params import validate_sid
 from .resources.base import Core
 from .resources.incoming_phone_numbers import IncomingPhoneNumberList
+from .resources.marketplace import Marketplace, Preview
 from .retry import RetryPolicy
 from .transport import Credentials, Transport
 
@@ -226,6 +227,18 @@ class Client:
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
         """Shortcut for ``client.api.v2010.incoming_phone_numbers``."""
         return self.api.v2010.incoming_phone_numbers
+
+    @cached_property
+    def marketplace(self) -> Marketplace:
+        """Marketplace v1 (``marketplace.twilio.com/v1``): ``available_add_ons`` (the
+        catalog) and ``installed_add_ons`` (this account's installs)."""
+        return Marketplace(self._core, {})
+
+    @cached_property
+    def preview(self) -> Preview:
+        """``preview.twilio.com``: ``client.preview.marketplace`` is the deprecated
+        predecessor of :attr:`marketplace` (same surface; warns on use)."""
+        return Preview(self._core)
 
     def accounts(self, account_sid: str) -> Account:
         """Resources of another (sub)account: ``client.accounts("AC…").incoming_phone_numbers``."""

@@ -1,5 +1,13 @@
 """Typed response models. Every model is a frozen, slotted attrs class."""
 
+from .add_ons import (
+    AssignedAddOn,
+    AssignedAddOnExtension,
+    AvailableAddOn,
+    AvailableAddOnExtension,
+    InstalledAddOn,
+    InstalledAddOnExtension,
+)
 from .common import FrozenDict, HttpMethod, OpenEnum
 from .incoming_phone_number import (
     AddressRequirement,
@@ -12,11 +20,17 @@ from .incoming_phone_number import (
 
 __all__ = [
     "AddressRequirement",
+    "AssignedAddOn",
+    "AssignedAddOnExtension",
+    "AvailableAddOn",
+    "AvailableAddOnExtension",
     "EmergencyAddressStatus",
     "EmergencyStatus",
     "FrozenDict",
     "HttpMethod",
     "IncomingPhoneNumber",
+    "InstalledAddOn",
+    "InstalledAddOnExtension",
     "OpenEnum",
     "PhoneNumberCapabilities",
     "VoiceReceiveMode",
