@@ -19,7 +19,15 @@ from ..codecs import JSON, Codec
 from ..converter import record_structurer
 from ..errors import TwilioDecodeError, TwilioValidationError
 from ..hosts import Hosts, Product
-from ..pagination import MAX_PAGE_SIZE, Page, PageData, PageDecodeError, Paging, stream_records
+from ..pagination import (
+    MAX_PAGE_SIZE,
+    MAX_PAGE_WINDOW,
+    Page,
+    PageData,
+    PageDecodeError,
+    Paging,
+    stream_records,
+)
 from ..params import ParamSchema, validate_sid
 from ..transport import Request, Transport
 
@@ -168,7 +176,9 @@ class ListResource(Resource, Generic[M]):
     async def _fetch_page_data(self, url: URL) -> PageData:
         body = await self._core.call("GET", url, codec=self._endpoint.codec)
         try:
-            return self._paging.decode(body, product=self._endpoint.product, hosts=self._core.hosts)
+            return self._paging.decode(
+                body, product=self._endpoint.product, hosts=self._core.hosts, url=url
+            )
         except PageDecodeError as exc:
             raise TwilioDecodeError(str(exc), method="GET", url=str(url)) from None
 
@@ -189,6 +199,8 @@ class ListResource(Resource, Generic[M]):
             url=data.url,
             first_page_url=data.first_page_url,
             previous_page_url=data.previous_page_url,
+            total=data.total,
+            num_pages=data.num_pages,
             fetch=self._page_at,
             next=data.next_url,
         )
@@ -224,7 +236,10 @@ class ListResource(Resource, Generic[M]):
         def first() -> Any:
             return self._fetch_page_data(first_url)
 
-        return stream_records(first, self._fetch_page_data, make, limit=limit)
+        # Pages fetched ahead when every page URL is known up front: bounded so that memory
+        # stays a few pages, and never more than the client lets be in flight at all.
+        window = min(self._core.transport.max_concurrency, MAX_PAGE_WINDOW)
+        return stream_records(first, self._fetch_page_data, make, limit=limit, window=window)
 
     async def _list(
         self, filters: Mapping[str, Any], *, limit: int | None, page_size: int | None
@@ -246,7 +261,7 @@ class ListResource(Resource, Generic[M]):
         )
 
     def stream(self, *, limit: int | None = None, page_size: int | None = None) -> AsyncIterator[M]:
-        """Iterate every record (up to ``limit``), prefetching one page ahead."""
+        """Iterate every record (up to ``limit``), fetching pages ahead of the consumer."""
         return self._stream({}, limit=limit, page_size=page_size)
 
     async def list(self, *, limit: int | None = None, page_size: int | None = None) -> list[M]:
