@@ -1,7 +1,7 @@
 """twilio_async: a typed asyncio client for Twilio's phone-number and add-on APIs."""
 
 from ._version import __version__
-from .client import V2010, Account, Api, Client
+from .client import V2008, V2010, Account, Api, Client
 from .errors import (
     AuthenticationError,
     BadRequestError,
@@ -29,6 +29,7 @@ from .models import (
     EmergencyStatus,
     HttpMethod,
     IncomingPhoneNumber,
+    IncomingPhoneNumberV2008,
     PhoneNumberCapabilities,
     VoiceReceiveMode,
 )
@@ -36,6 +37,7 @@ from .pagination import Page
 from .retry import RetryPolicy
 
 __all__ = [
+    "V2008",
     "V2010",
     "Account",
     "AddressRequirement",
@@ -50,6 +52,7 @@ __all__ = [
     "EmergencyStatus",
     "HttpMethod",
     "IncomingPhoneNumber",
+    "IncomingPhoneNumberV2008",
     "InvalidSidError",
     "MethodNotAllowedError",
     "NotFoundError",

@@ -9,6 +9,7 @@ from .incoming_phone_number import (
     PhoneNumberCapabilities,
     VoiceReceiveMode,
 )
+from .incoming_phone_number_v2008 import IncomingPhoneNumberV2008
 
 __all__ = [
     "AddressRequirement",
@@ -16,6 +17,7 @@ __all__ = [
     "EmergencyStatus",
     "HttpMethod",
     "IncomingPhoneNumber",
+    "IncomingPhoneNumberV2008",
     "OpenEnum",
     "PhoneNumberCapabilities",
     "VoiceReceiveMode",
