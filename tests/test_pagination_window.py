@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import attrs
@@ -33,7 +33,15 @@ HOSTS = Hosts.resolve()
 class Pages:
     """A page-numbered list of ``total`` records, ``size`` per page, served with delays."""
 
-    def __init__(self, total: int, size: int, delays: Mapping[int, float] | None = None) -> None:
+    def __init__(
+        self,
+        total: int,
+        size: int,
+        delays: Mapping[int, float] | None = None,
+        *,
+        links_only: bool = False,
+    ) -> None:
+        self.links_only = links_only  # like the 2010 API: only a link to the next page
         self.total = total
         self.size = size
         self.num_pages = max(1, -(-total // size))
@@ -43,6 +51,7 @@ class Pages:
         self.peak = 0
         self.cancelled: list[int] = []
         self.failing: set[int] = set()
+        self.decoded: list[int] = []
 
     def data(self, page: int) -> PageData:
         start = page * self.size
@@ -53,14 +62,14 @@ class Pages:
             next_url=urls[0] if urls else None,
             page_number=page,
             page_size=self.size,
-            later_page_urls=urls,
+            later_page_urls=None if self.links_only else urls,
         )
 
     async def first(self) -> PageData:
         self.requested.append(0)
         return self.data(0)
 
-    async def following(self, url: URL) -> PageData:
+    async def following(self, url: URL) -> Callable[[], PageData]:
         page = int(url.query["page"])
         self.requested.append(page)
         self.in_flight += 1
@@ -69,12 +78,17 @@ class Pages:
             await asyncio.sleep(self.delays.get(page, 0.001))
             if page in self.failing:
                 raise RuntimeError(f"page {page} failed")
-            return self.data(page)
         except asyncio.CancelledError:
             self.cancelled.append(page)
             raise
         finally:
             self.in_flight -= 1
+
+        def decode() -> PageData:
+            self.decoded.append(page)
+            return self.data(page)
+
+        return decode
 
     def stream(self, *, limit: int | None = None, window: int = 4) -> AsyncIterator[int]:
         return stream_records(
@@ -98,6 +112,40 @@ async def test_records_come_in_page_order_even_when_pages_finish_out_of_order() 
     assert got == list(range(30))
     assert sorted(pages.requested) == list(range(10))
     assert pages.peak == 4
+
+
+async def test_pages_are_decoded_in_page_order_when_the_consumer_reaches_them() -> None:
+    pages = Pages(total=50, size=10, delays={1: 0.05, 2: 0.0, 3: 0.0, 4: 0.0})
+    stream = pages.stream(window=4)
+    assert await anext(stream) == 0
+    await asyncio.sleep(0.02)  # pages 2..4 have arrived, page 1 has not
+    assert sorted(pages.requested) == [0, 1, 2, 3, 4]
+    assert pages.decoded == []  # arrived pages wait undecoded
+    got = [n async for n in stream]
+    assert got == list(range(1, 50))
+    assert pages.decoded == [1, 2, 3, 4]
+
+
+async def test_link_following_pages_are_decoded_as_they_arrive() -> None:
+    pages = Pages(total=30, size=10, links_only=True)
+    stream = pages.stream(window=4)
+    assert await anext(stream) == 0
+    await asyncio.sleep(0.02)
+    assert pages.requested == [0, 1]  # one page ahead, whatever the window
+    assert pages.decoded == [1]  # decoded while the consumer is still on page 0
+    assert [n async for n in stream] == list(range(1, 30))
+
+
+@pytest.mark.parametrize("links_only", [False, True])
+async def test_requests_start_before_the_first_record_is_handed_over(links_only: bool) -> None:
+    # A consumer that never awaits would otherwise hold the new requests back until the
+    # end of the page.
+    pages = Pages(total=100, size=10, links_only=links_only)
+    stream = pages.stream(window=4)
+    assert await anext(stream) == 0
+    assert pages.requested == ([0, 1] if links_only else [0, 1, 2, 3, 4])
+    await stream.aclose()  # type: ignore[attr-defined]
+    assert fetch_tasks() == []
 
 
 async def test_the_window_bounds_the_fetches_ahead() -> None:

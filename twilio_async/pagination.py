@@ -17,6 +17,7 @@ Pagination links are followed exactly as the server gave them (the client never 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import deque
 from collections.abc import (
     AsyncIterator,
@@ -358,16 +359,25 @@ async def _discard(tasks: Iterable[asyncio.Future[Any]]) -> None:
             task.exception()
 
 
-def _fetch(following: Callable[[URL], Awaitable[PageData]], url: URL) -> asyncio.Future[PageData]:
-    task = asyncio.ensure_future(following(url))
+# Fetching a page answers a function that decodes it, so that a stream can choose where
+# the decoding (CPU) happens: see stream_records.
+PageFetch = Callable[[URL], Awaitable[Callable[[], PageData]]]
+
+
+def _start(fetch: Callable[[], Awaitable[Any]]) -> asyncio.Future[Any]:
+    task = asyncio.ensure_future(fetch())
     if isinstance(task, asyncio.Task):
         task.set_name(PREFETCH_TASK_NAME)
     return task
 
 
+async def _fetch_decoded(following: PageFetch, url: URL) -> PageData:
+    return (await following(url))()
+
+
 async def stream_records(
     first: Callable[[], Awaitable[PageData]],
-    following: Callable[[URL], Awaitable[PageData]],
+    following: PageFetch,
     make: Callable[[Mapping[str, Any]], M],
     *,
     limit: int | None = None,
@@ -375,13 +385,24 @@ async def stream_records(
 ) -> AsyncIterator[M]:
     """Yield records page after page, strictly in page order, fetching ahead.
 
+    ``first()`` fetches and decodes the first page; ``following(url)`` fetches a later page
+    and answers a function that decodes it.
+
     When pages only link to the next one, one page request is in flight ahead of the
-    consumer. When the first page tells every later page's URL
-    (:attr:`PageData.later_page_urls`), up to ``window`` later pages are fetched
-    concurrently ahead of the consumer (each one's request still waits for a slot of the
-    client's ``max_concurrency``); at most ``window`` fetched pages wait in memory besides
-    the one being yielded. An empty later page ends such a stream: the list has shrunk
-    since the first page, and no page after it can hold records.
+    consumer, and it is decoded as soon as it arrives (while the consumer is still busy
+    with the current page).
+
+    When the first page tells every later page's URL (:attr:`PageData.later_page_urls`),
+    up to ``window`` later pages are requested concurrently ahead of the consumer (each
+    request still waits for a slot of the client's ``max_concurrency``). Their bodies are
+    kept undecoded, so at most ``window`` raw pages wait in memory besides the page being
+    yielded, and each is decoded when the consumer reaches it: decoding follows page
+    order, and a slot is refilled as soon as its page is taken instead of after every
+    page that arrived with it has been decoded. An empty later page ends such a stream:
+    the list has shrunk since the first page, and no page after it can hold records.
+
+    Either way, newly started requests are given one turn of the event loop to go out
+    before records are handed to the consumer.
 
     ``limit`` stops both yielding and fetching: no page is requested once the records
     already received, plus those the pages in flight are expected to hold, cover it.
@@ -399,7 +420,7 @@ async def stream_records(
     ahead = 1 if later is None else window
     # What a page in flight is expected to hold, to stop fetching once limit is covered.
     per_page = max(page.page_size or len(page.records), 1)
-    pending: deque[asyncio.Future[PageData]] = deque()
+    pending: deque[asyncio.Future[Any]] = deque()
     try:
         while True:
             records = page.records
@@ -409,12 +430,19 @@ async def stream_records(
             source = later
             if source is None:
                 source = iter(() if page.next_url is None else (page.next_url,))
+            started = False
             while len(pending) < ahead and (left is None or left > len(pending) * per_page):
                 url = next(source, None)
                 if url is None:
                     break
-                pending.append(_fetch(following, url))
+                if later is None:
+                    pending.append(_start(functools.partial(_fetch_decoded, following, url)))
+                else:
+                    pending.append(_start(functools.partial(following, url)))
+                started = True
             del page  # only the records are needed now: let the envelope go
+            if started:
+                await asyncio.sleep(0)  # let the new requests go out before the consumer runs
             for record in records:
                 yield make(record)
             if left is not None and left <= 0:
@@ -422,9 +450,13 @@ async def stream_records(
             remaining = left
             if not pending:
                 return
-            page = await pending.popleft()
-            if later is not None and not page.records:
-                return
+            if later is None:
+                page = await pending.popleft()
+            else:
+                decode = await pending.popleft()
+                page = decode()
+                if not page.records:
+                    return
     finally:
         if pending:
             await _discard(pending)

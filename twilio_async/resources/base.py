@@ -8,7 +8,8 @@ Public methods on concrete resources are one-line, fully typed wrappers.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+import functools
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 from urllib.parse import quote
 
@@ -29,7 +30,7 @@ from ..pagination import (
     stream_records,
 )
 from ..params import ParamSchema, validate_sid
-from ..transport import Request, Transport
+from ..transport import Request, Response, Transport
 
 __all__ = [
     "Collection",
@@ -77,11 +78,11 @@ class Core:
         self.hosts = hosts
         self.account_sid = account_sid
 
-    async def call(
+    async def send(
         self, method: str, url: URL, *, codec: Codec = JSON, form: Pairs | None = None
-    ) -> Any:
-        """Send one request through the transport and decode its body."""
-        response = await self.transport.request(
+    ) -> Response:
+        """Send one request through the transport; the body is left undecoded."""
+        return await self.transport.request(
             Request(
                 method=method,
                 url=url,
@@ -89,6 +90,12 @@ class Core:
                 accept=codec.accept,
             )
         )
+
+    async def call(
+        self, method: str, url: URL, *, codec: Codec = JSON, form: Pairs | None = None
+    ) -> Any:
+        """Send one request through the transport and decode its body."""
+        response = await self.send(method, url, codec=codec, form=form)
         if method == "DELETE" or response.status == 204:
             return None
         return codec.decode(response.body, method=method, url=str(url))
@@ -173,14 +180,22 @@ class ListResource(Resource, Generic[M]):
         )
         return self._endpoint.url(self._core.hosts, self._path, query)
 
-    async def _fetch_page_data(self, url: URL) -> PageData:
-        body = await self._core.call("GET", url, codec=self._endpoint.codec)
+    async def _fetch_page(self, url: URL) -> Callable[[], PageData]:
+        """GET the page at ``url``; the answer decodes it (streams choose when)."""
+        response = await self._core.send("GET", url, codec=self._endpoint.codec)
+        return functools.partial(self._decode_page, url, response.body)
+
+    def _decode_page(self, url: URL, raw: bytes) -> PageData:
+        body = self._endpoint.codec.decode(raw, method="GET", url=str(url))
         try:
             return self._paging.decode(
                 body, product=self._endpoint.product, hosts=self._core.hosts, url=url
             )
         except PageDecodeError as exc:
             raise TwilioDecodeError(str(exc), method="GET", url=str(url)) from None
+
+    async def _fetch_page_data(self, url: URL) -> PageData:
+        return (await self._fetch_page(url))()
 
     async def _page_at(self, url: URL) -> Page[M]:
         data = await self._fetch_page_data(url)
@@ -239,7 +254,7 @@ class ListResource(Resource, Generic[M]):
         # Pages fetched ahead when every page URL is known up front: bounded so that memory
         # stays a few pages, and never more than the client lets be in flight at all.
         window = min(self._core.transport.max_concurrency, MAX_PAGE_WINDOW)
-        return stream_records(first, self._fetch_page_data, make, limit=limit, window=window)
+        return stream_records(first, self._fetch_page, make, limit=limit, window=window)
 
     async def _list(
         self, filters: Mapping[str, Any], *, limit: int | None, page_size: int | None
