@@ -23,7 +23,7 @@ from collections.abc import (
     AsyncIterator,
     Awaitable,
     Callable,
-    Iterable,
+    Collection,
     Iterator,
     Mapping,
     Sequence,
@@ -343,7 +343,7 @@ class Page(Generic[M]):
         return self.records[index]
 
 
-async def _discard(tasks: Iterable[asyncio.Future[Any]]) -> None:
+async def _discard(tasks: Collection[asyncio.Future[Any]]) -> None:
     """Cancel page fetches the consumer no longer needs, and wait for them to finish.
 
     Waiting (rather than only cancelling) means no task outlives the stream, and reading
