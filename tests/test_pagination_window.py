@@ -350,6 +350,11 @@ def test_decode_refuses_what_is_not_a_2008_list(body: Any) -> None:
         PagingV2008("r").decode(body, product=Product.API, hosts=HOSTS, url=BASE)
 
 
+def test_decode_needs_the_page_url() -> None:
+    with pytest.raises(TypeError, match="url"):
+        PagingV2008("r").decode(envelope(page="0", numpages="1"), product=Product.API, hosts=HOSTS)
+
+
 def test_with_page_number_keeps_other_pairs_byte_for_byte() -> None:
     url = URL("https://h/x?A=%2B1+2&page=7&num=9&B=%E2%82%AC", encoded=True)
     assert str(with_page_number(url, 8)) == "https://h/x?A=%2B1+2&num=9&B=%E2%82%AC&page=8"

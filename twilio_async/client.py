@@ -23,7 +23,7 @@ from .transport import Credentials, Transport
 
 __all__ = ["V2008", "V2010", "Api", "Client"]
 
-_API_KEY = re.compile(r"^SK[0-9a-fA-F]{32}$")
+_API_KEY = re.compile(r"^SK[0-9a-fA-F]{32}\Z")  # \Z: "$" would allow a trailing newline
 
 
 def resolve_credentials(
@@ -47,8 +47,11 @@ def resolve_credentials(
         )
     try:
         validate_sid(account_sid, "AC", param="account_sid")
-    except InvalidSidError as exc:
-        raise ConfigurationError(str(exc), param="account_sid") from None
+    except InvalidSidError:
+        # The value is not echoed: a swapped Client(auth_token, account_sid) puts a secret here.
+        raise ConfigurationError(
+            "account_sid must be an AC SID (AC followed by 32 hex digits)", param="account_sid"
+        ) from None
     if api_key is not None:
         if not _API_KEY.match(api_key):
             raise ConfigurationError(

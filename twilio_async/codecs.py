@@ -46,7 +46,9 @@ class JsonCodec:
             return None
         try:
             return json_loads(body)
-        except ValueError as exc:  # orjson.JSONDecodeError and json's both subclass it
+        # orjson.JSONDecodeError and json's both subclass ValueError; json raises
+        # RecursionError for nesting deeper than the interpreter's recursion limit.
+        except (ValueError, RecursionError) as exc:
             raise TwilioDecodeError(
                 f"response is not valid JSON: {exc}", method=method, url=url
             ) from None

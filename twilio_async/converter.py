@@ -31,7 +31,7 @@ import cattrs
 from cattrs.errors import StructureHandlerNotFoundError
 
 from .dates import format_iso8601, parse_datetime
-from .models.common import OpenEnum
+from .models.common import FrozenDict, OpenEnum, freeze
 
 __all__ = ["converter", "structure", "structure_many", "unstructure"]
 
@@ -81,7 +81,8 @@ def _to_mapping(value: Any, _: Any = None) -> Mapping[str, Any] | None:
     if value is None or value == "":
         return None
     if isinstance(value, Mapping):
-        return types.MappingProxyType(dict(value) if not isinstance(value, dict) else value)
+        frozen: Mapping[str, Any] = freeze(dict(value))
+        return frozen
     raise ValueError(f"not an object: {value!r}")
 
 
@@ -156,7 +157,7 @@ class _Codegen:
             "_str": str,
             "_bool": bool,
             "_dict": dict,
-            "_proxy": types.MappingProxyType,
+            "_freeze": freeze,
             "_Error": _StructureError,
         }
         self.lines: list[str] = []
@@ -169,8 +170,6 @@ class _Codegen:
         inner = _optional_inner(tp)
         lines = self.lines
         lines.append(f"    {var} = {_READ}{key!r}{_READ}")
-        if field.default is attrs.NOTHING:
-            lines.append(f"    if {var} is None: raise _Error({self.cls.__name__!r}, {name!r})")
         if inner is str:
             # The common case: a non-empty JSON string is kept as is.
             lines.append(f"    if {var}.__class__ is not _str: {var} = _to_str({var})")
@@ -192,7 +191,7 @@ class _Codegen:
             )
             lines.append(f"    elif {var} == '': {var} = None")
         elif get_origin(inner) in (Mapping, dict) or inner in (dict, Mapping):
-            lines.append(f"    if {var}.__class__ is _dict: {var} = _proxy({var})")
+            lines.append(f"    if {var}.__class__ is _dict: {var} = _freeze({var})")
             lines.append(f"    elif {var} is not None: {var} = _to_mapping({var})")
         elif is_model(inner):
             nested = f"_m{index}"
@@ -208,6 +207,9 @@ class _Codegen:
                 f"    if {var} is not None and {var} != '': {var} = {handler}({var}, _t{index})"
             )
             lines.append(f"    elif {var} == '': {var} = None")
+        if field.default is attrs.NOTHING:
+            # Checked after conversion: "" reads as None, and a required field needs a value.
+            lines.append(f"    if {var} is None: raise _Error({self.cls.__name__!r}, {name!r})")
         return var
 
     def build(self) -> Callable[[Any, Any], Any]:
@@ -271,8 +273,21 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, Enum), lambda v: v.value
     )
-    conv.register_unstructure_hook_func(lambda t: t is types.MappingProxyType, lambda v: dict(v))
+    # Open enums are str subclasses, which cattrs dispatches as str (identity) before any
+    # predicate hook: registered by class, they get their plain value too.
+    conv.register_unstructure_hook(OpenEnum, lambda v: v.value)
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, FrozenDict), _thaw
+    )
     return conv
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _thaw(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return [_thaw(item) for item in value]
+    return value
 
 
 converter = make_converter()

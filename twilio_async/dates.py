@@ -10,7 +10,8 @@ everything else falls back to the standard library's tolerant parsers.
 from __future__ import annotations
 
 import email.utils
-from datetime import datetime, timezone
+import re
+from datetime import datetime, timedelta, timezone
 
 __all__ = [
     "format_iso8601",
@@ -71,27 +72,60 @@ def parse_rfc2822(text: str) -> datetime:
     return parsed
 
 
+# What datetime.fromisoformat reads only from Python 3.11 on (any fraction length,
+# "+HHMM" offsets), spelled out so 3.10 reads the same dates.
+_ISO = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+    r"(?:([Zz])|([+-])(\d{2}):?(\d{2}))?"
+)
+
+
+def _parse_iso_portably(text: str) -> datetime:
+    match = _ISO.fullmatch(text)
+    if match is None:
+        raise ValueError(f"invalid ISO 8601 date {text!r}")
+    year, month, day, hour, minute, second, fraction, _zulu, sign, off_h, off_m = match.groups()
+    zone = timezone.utc
+    if sign:
+        offset = timedelta(hours=int(off_h), minutes=int(off_m))
+        zone = timezone(-offset if sign == "-" else offset)
+    return datetime(
+        int(year),
+        int(month),
+        int(day),
+        int(hour),
+        int(minute),
+        int(second or 0),
+        int((fraction or "0")[:6].ljust(6, "0")),
+        tzinfo=zone,
+    )
+
+
 def parse_iso8601(text: str) -> datetime:
     """Parse an ISO 8601 date-time into an aware ``datetime`` (naive input is taken as UTC)."""
     candidate = text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text
     try:
         parsed = datetime.fromisoformat(candidate)
-    except ValueError as exc:
-        raise ValueError(f"invalid ISO 8601 date {text!r}") from exc
+    except ValueError:
+        try:
+            return _parse_iso_portably(text)
+        except ValueError as exc:
+            raise ValueError(f"invalid ISO 8601 date {text!r}") from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed
 
 
 def parse_datetime(text: str) -> datetime:
-    """Parse either Twilio date format: ISO 8601 starts with a digit, RFC 2822 does not."""
+    """Parse either Twilio date format: ISO 8601 starts with a four-digit year; RFC 2822
+    starts with a weekday or (the weekday being optional) a one- or two-digit day."""
     known = _MEMO.get(text)
     if known is not None:
         return known
     stripped = text.strip()
     if not stripped:
         raise ValueError("empty date")
-    if stripped[0].isdigit():
+    if stripped[:4].isdigit():
         return _remember(text, parse_iso8601(stripped))
     return _remember(text, parse_rfc2822(stripped))
 

@@ -222,7 +222,7 @@ def _as_int(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():  # isdigit() admits "²"
         return int(value)
     return None
 
@@ -245,7 +245,7 @@ def parse_error_body(body: bytes) -> dict[str, Any]:
     if stripped.startswith(b"{"):
         try:
             data = json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             return {}
         if not isinstance(data, dict):
             return {}

@@ -151,6 +151,8 @@ def resolve_link(link: str, *, product: Product, hosts: Hosts) -> URL:
         return _join(origin, url.raw_path, url.raw_query_string)
     if url.scheme not in ("http", "https"):
         raise UnsafeURLError(f"refusing to follow a non-HTTP link {link!r}")
+    if url.raw_user or url.raw_password:
+        raise UnsafeURLError("refusing to follow a link that embeds credentials")
     if _same_origin(url, origin):
         return url
     if url.scheme == "https" and _is_public_host_of(product, url.host):

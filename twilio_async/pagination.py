@@ -33,7 +33,7 @@ from typing import Any, Generic, Protocol, TypeVar, overload
 import attrs
 from yarl import URL
 
-from .errors import TwilioValidationError
+from .errors import TwilioValidationError, UnsafeURLError
 from .hosts import Hosts, Product, resolve_link
 
 __all__ = [
@@ -81,15 +81,17 @@ class PageData:
 class Paging(Protocol):
     """How a list endpoint pages: the query that asks for a page, and the envelope.
 
-    ``decode`` gets the URL the page was fetched from, for envelopes that do not link to
-    their neighbours.
+    ``decode`` is given the URL the page was fetched from; envelopes that do not link to
+    their neighbours (2008-08-01) need it to tell where the other pages are.
     """
 
     def query(
         self, *, page_size: int | None, page_number: int | None, page_token: str | None
     ) -> Pairs: ...
 
-    def decode(self, body: Any, *, product: Product, hosts: Hosts, url: URL) -> PageData: ...
+    def decode(
+        self, body: Any, *, product: Product, hosts: Hosts, url: URL | None = None
+    ) -> PageData: ...
 
 
 def _int(value: Any) -> int | None:
@@ -106,10 +108,15 @@ def _link(value: Any, *, product: Product, hosts: Hosts) -> URL | None:
 
 
 def _absolute(value: Any, *, product: Product, hosts: Hosts) -> str | None:
+    """A page's informational link as a URL on the configured host (None if it is not safe:
+    such a link is never followed, so it is dropped rather than raised on)."""
     text = _str(value)
     if text is None:
         return None
-    return str(resolve_link(text, product=product, hosts=hosts)) if text.startswith("/") else text
+    try:
+        return str(resolve_link(text, product=product, hosts=hosts))
+    except UnsafeURLError:
+        return None
 
 
 def _records(body: Mapping[str, Any], key: str) -> Sequence[Mapping[str, Any]]:
@@ -141,7 +148,9 @@ class PagingV2010:
     ) -> Pairs:
         return _common_query(page_size, page_number, page_token)
 
-    def decode(self, body: Any, *, product: Product, hosts: Hosts, url: URL) -> PageData:
+    def decode(
+        self, body: Any, *, product: Product, hosts: Hosts, url: URL | None = None
+    ) -> PageData:
         if not isinstance(body, Mapping):
             raise PageDecodeError("page is not a JSON object")
         return PageData(
@@ -168,7 +177,9 @@ class PagingV1:
     ) -> Pairs:
         return _common_query(page_size, page_number, page_token)
 
-    def decode(self, body: Any, *, product: Product, hosts: Hosts, url: URL) -> PageData:
+    def decode(
+        self, body: Any, *, product: Product, hosts: Hosts, url: URL | None = None
+    ) -> PageData:
         if not isinstance(body, Mapping):
             raise PageDecodeError("page is not a JSON object")
         meta = body.get("meta")
@@ -180,9 +191,11 @@ class PagingV1:
             next_url=_link(meta.get("next_page_url"), product=product, hosts=hosts),
             page_number=_int(meta.get("page")),
             page_size=_int(meta.get("page_size")),
-            url=_str(meta.get("url")),
-            first_page_url=_str(meta.get("first_page_url")),
-            previous_page_url=_str(meta.get("previous_page_url")),
+            url=_absolute(meta.get("url"), product=product, hosts=hosts),
+            first_page_url=_absolute(meta.get("first_page_url"), product=product, hosts=hosts),
+            previous_page_url=_absolute(
+                meta.get("previous_page_url"), product=product, hosts=hosts
+            ),
         )
 
 
@@ -268,7 +281,11 @@ class PagingV2008:
             pairs.append(("num", str(page_size)))
         return pairs
 
-    def decode(self, body: Any, *, product: Product, hosts: Hosts, url: URL) -> PageData:
+    def decode(
+        self, body: Any, *, product: Product, hosts: Hosts, url: URL | None = None
+    ) -> PageData:
+        if url is None:
+            raise TypeError("PagingV2008.decode() needs the url the page was fetched from")
         if not isinstance(body, Mapping):
             raise PageDecodeError("the response holds no list element")
         page = _decimal(body.get("@page"))

@@ -62,7 +62,11 @@ class Sid:
     """A Twilio SID with this two-letter prefix: ``^XX[0-9a-fA-F]{32}$``."""
 
     prefix: str
-    allows_blank = True  # "" detaches (e.g. voice_application_sid="")
+    clearable: bool = True  # "" detaches (e.g. voice_application_sid=""), unless False
+
+    @property
+    def allows_blank(self) -> bool:
+        return self.clearable
 
     def check(self, param: str, value: str) -> None:
         validate_sid(value, self.prefix, param=param)
@@ -98,7 +102,7 @@ class _Check:
         self.what = what
 
     def check(self, param: str, value: str) -> None:
-        if not self.regex.match(value):
+        if not self.regex.fullmatch(value):  # not match(): "$" also matches before a "\n"
             raise TwilioValidationError(f"{param} must be {self.what}, got {value!r}", param=param)
 
     def __repr__(self) -> str:
@@ -120,7 +124,7 @@ class _WebhookUrl:
     allows_blank = True  # "" clears the URL
 
     def check(self, param: str, value: str) -> None:
-        if not re.match(r"^https?://[^\s/?#]+[^\s]*$", value, re.IGNORECASE):
+        if not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", value, re.IGNORECASE):
             raise TwilioValidationError(
                 f"{param} must be an absolute http(s) URL or '' to clear it, got {value!r}",
                 param=param,

@@ -67,7 +67,8 @@ class RetryPolicy:
 
     def backoff(self, retry_number: int, rng: random.Random | None = None) -> float:
         """Full-jitter exponential backoff for the ``retry_number``-th retry (0-based)."""
-        ceiling = min(self.backoff_max, self.backoff_base * (2**retry_number))
+        # The exponent is capped so a huge retry count cannot overflow a float.
+        ceiling = min(self.backoff_max, self.backoff_base * (2 ** min(retry_number, 64)))
         return (rng or random).uniform(0.0, ceiling)
 
     def delay_for_status(

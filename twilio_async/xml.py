@@ -77,11 +77,11 @@ def parse_rest_exception(body: bytes) -> dict[str, Any]:
 
     code, status = text("Code"), text("Status")
     return {
-        "code": int(code) if code and code.isdigit() else None,
+        "code": int(code) if code and code.isdecimal() else None,
         "message": text("Message"),
         "more_info": text("MoreInfo"),
         "details": None,
-        "status": int(status) if status and status.isdigit() else None,
+        "status": int(status) if status and status.isdecimal() else None,
     }
 
 

@@ -1,6 +1,6 @@
 """Typed response models. Every model is a frozen, slotted attrs class."""
 
-from .common import HttpMethod, OpenEnum
+from .common import FrozenDict, HttpMethod, OpenEnum
 from .incoming_phone_number import (
     AddressRequirement,
     EmergencyAddressStatus,
@@ -15,6 +15,7 @@ __all__ = [
     "AddressRequirement",
     "EmergencyAddressStatus",
     "EmergencyStatus",
+    "FrozenDict",
     "HttpMethod",
     "IncomingPhoneNumber",
     "IncomingPhoneNumberV2008",

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import attrs
 from typing_extensions import dataclass_transform
 
-__all__ = ["HttpMethod", "OpenEnum", "model"]
+__all__ = ["FrozenDict", "HttpMethod", "OpenEnum", "freeze", "model"]
 
 _C = TypeVar("_C", bound=type)
 
@@ -21,6 +21,52 @@ def model(cls: _C) -> _C:
     enough for the converter's fast constructor (see ``converter._fast_constructor``).
     """
     return attrs.frozen(cls, kw_only=True, weakref_slot=False)
+
+
+class FrozenDict(dict[str, Any]):
+    """A read-only ``dict`` for object-valued fields of frozen models.
+
+    Still a ``dict`` (so ``json.dumps`` and ``isinstance(x, dict)`` work), but it refuses
+    mutation, hashes by content when its values are hashable, and pickles.
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> Any:
+        raise TypeError(f"{type(self).__name__} is read-only")
+
+    __setitem__ = _refuse
+    __delitem__ = _refuse
+    __ior__ = _refuse
+    clear = _refuse
+    pop = _refuse
+    popitem = _refuse
+    setdefault = _refuse
+    update = _refuse
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self),))
+
+    def __copy__(self) -> FrozenDict:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenDict:
+        return self
+
+    def __repr__(self) -> str:
+        return f"FrozenDict({dict.__repr__(self)})"
+
+
+def freeze(value: Any) -> Any:
+    """Deep read-only copy of decoded JSON: objects become FrozenDicts, arrays tuples."""
+    if isinstance(value, dict):
+        return FrozenDict({key: freeze(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return tuple(freeze(item) for item in value)
+    return value
 
 
 class OpenEnum(str, Enum):

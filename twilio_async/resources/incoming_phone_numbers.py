@@ -81,7 +81,7 @@ class IncomingPhoneNumberTypeCreate(NumberConfiguration, total=False):
 class IncomingPhoneNumberUpdate(NumberConfiguration, total=False):
     """Change a number's settings; ``account_sid`` moves it to another (sub)account."""
 
-    account_sid: Annotated[str, Sid("AC")]
+    account_sid: Annotated[str, Sid("AC", clearable=False)]
 
 
 class IncomingPhoneNumberFilters(TypedDict, total=False):

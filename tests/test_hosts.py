@@ -1,0 +1,266 @@
+"""Products, region/edge routing, base-URL overrides and resolve_link (twilio_async.hosts)."""
+
+from __future__ import annotations
+
+import pytest
+from yarl import URL
+
+from twilio_async.errors import ConfigurationError, TwilioError, UnsafeURLError
+from twilio_async.hosts import Hosts, Product, resolve_link
+
+ALL_PRODUCTS = list(Product)
+PAGE_PATH = "/2010-04-01/Accounts/AC" + "a" * 32 + "/IncomingPhoneNumbers.json"
+ENCODED_QUERY = "FriendlyName=a%20b+c&PhoneNumber=%2B19876543210&PageSize=50&PageToken=PA%2Fx%3D%3D"
+
+
+def origins(hosts: Hosts) -> dict[Product, str]:
+    return {product: str(hosts.origin(product)) for product in Product}
+
+
+# --- Hosts.resolve -----------------------------------------------------------------------------
+
+
+def test_defaults_are_the_public_hosts() -> None:
+    hosts = Hosts.resolve()
+    assert origins(hosts) == {
+        Product.API: "https://api.twilio.com",
+        Product.MARKETPLACE: "https://marketplace.twilio.com",
+        Product.PREVIEW: "https://preview.twilio.com",
+    }
+    assert hosts.region is None
+    assert hosts.edge is None
+
+
+def test_region_only() -> None:
+    assert origins(Hosts.resolve(region="ie1")) == {
+        Product.API: "https://api.ie1.twilio.com",
+        Product.MARKETPLACE: "https://marketplace.ie1.twilio.com",
+        Product.PREVIEW: "https://preview.ie1.twilio.com",
+    }
+
+
+def test_edge_only_defaults_the_region_to_us1() -> None:
+    hosts = Hosts.resolve(edge="sydney")
+    assert str(hosts.origin(Product.API)) == "https://api.sydney.us1.twilio.com"
+    assert str(hosts.origin(Product.MARKETPLACE)) == "https://marketplace.sydney.us1.twilio.com"
+
+
+def test_edge_and_region() -> None:
+    hosts = Hosts.resolve(region="au1", edge="sydney")
+    assert str(hosts.origin(Product.API)) == "https://api.sydney.au1.twilio.com"
+    assert str(hosts.origin(Product.PREVIEW)) == "https://preview.sydney.au1.twilio.com"
+    assert (hosts.region, hosts.edge) == ("au1", "sydney")
+
+
+def test_region_and_edge_are_normalised() -> None:
+    hosts = Hosts.resolve(region=" IE1 ", edge="Dublin")
+    assert str(hosts.origin(Product.API)) == "https://api.dublin.ie1.twilio.com"
+
+
+def test_empty_region_and_edge_mean_none() -> None:
+    assert origins(Hosts.resolve(region="", edge="")) == origins(Hosts.resolve())
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["ie1.evil.com", "ie1/", "-ie1", "ie1-", "ie 1", "ie1@x", "a" * 64, "ie_1", "ié1", "ie1\n."],
+)
+@pytest.mark.parametrize("kind", ["region", "edge"])
+def test_invalid_labels_are_refused(kind: str, label: str) -> None:
+    with pytest.raises(ConfigurationError, match=kind) as info:
+        Hosts.resolve(**{kind: label})
+    assert info.value.param == kind
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:8080", URL("http://127.0.0.1:8080/")])
+def test_base_url_is_used_for_every_product(base_url: str | URL) -> None:
+    hosts = Hosts.resolve(base_url=base_url, region="ie1", edge="dublin")
+    for product in ALL_PRODUCTS:
+        assert hosts.origin(product).host == "127.0.0.1"
+        assert hosts.origin(product).port == 8080
+        assert str(hosts.url(product, "/v1/X")) == "http://127.0.0.1:8080/v1/X"
+
+
+def test_per_product_overrides_win_over_base_url() -> None:
+    hosts = Hosts.resolve(
+        base_url="http://127.0.0.1:8080",
+        overrides={Product.MARKETPLACE: "https://mp.internal/proxy/", Product.PREVIEW: None},
+    )
+    assert str(hosts.url(Product.MARKETPLACE, "/v1/InstalledAddOns")) == (
+        "https://mp.internal/proxy/v1/InstalledAddOns"
+    )
+    assert str(hosts.url(Product.API, "/2010-04-01/x.json")) == (
+        "http://127.0.0.1:8080/2010-04-01/x.json"
+    )
+    assert (
+        str(hosts.url(Product.PREVIEW, "/marketplace/x")) == "http://127.0.0.1:8080/marketplace/x"
+    )
+
+
+def test_overrides_win_over_region_routing() -> None:
+    hosts = Hosts.resolve(region="ie1", overrides={Product.API: "http://localhost:9000"})
+    assert str(hosts.origin(Product.API)) == "http://localhost:9000/"
+    assert str(hosts.origin(Product.MARKETPLACE)) == "https://marketplace.ie1.twilio.com"
+
+
+def test_base_url_with_a_path_prefix() -> None:
+    hosts = Hosts.resolve(base_url="https://proxy.example.com/twilio/")
+    assert str(hosts.url(Product.API, PAGE_PATH)) == "https://proxy.example.com/twilio" + PAGE_PATH
+
+
+@pytest.mark.parametrize(
+    ("base_url", "message"),
+    [
+        ("http://user:secret@127.0.0.1:8080", "credentials"),
+        ("http://user@127.0.0.1:8080", "credentials"),
+        ("http://127.0.0.1:8080/?token=x", "query"),
+        ("http://127.0.0.1:8080/#frag", "fragment"),
+        ("ftp://127.0.0.1", "http"),
+        ("/relative", "http"),
+        ("127.0.0.1:8080", "http"),
+        ("http://", "http"),
+    ],
+)
+def test_bad_base_urls_are_refused(base_url: str, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message) as info:
+        Hosts.resolve(base_url=base_url)
+    assert info.value.param == "base_url"
+
+
+def test_a_bad_override_is_refused_naming_the_product() -> None:
+    with pytest.raises(ConfigurationError, match="marketplace_base_url"):
+        Hosts.resolve(overrides={Product.MARKETPLACE: "http://u:p@mp.example.com"})
+
+
+def test_refused_base_url_message_does_not_echo_credentials() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        Hosts.resolve(base_url="http://user:hunter2@127.0.0.1:8080")
+    assert "hunter2" not in str(info.value)
+
+
+# --- URL building ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "base_url", [None, "http://127.0.0.1:8080", "https://proxy.example.com/twilio"]
+)
+def test_url_keeps_the_encoded_path_and_query_byte_for_byte(base_url: str | None) -> None:
+    hosts = Hosts.resolve(base_url=base_url)
+    path = "/2010-04-01/Accounts/AC1/IncomingPhoneNumbers/PN%2F..%2F.json"
+    url = hosts.url(Product.API, path, ENCODED_QUERY)
+    origin = str(hosts.origin(Product.API)).rstrip("/")
+    assert str(url) == f"{origin}{path}?{ENCODED_QUERY}"
+    assert url.raw_query_string == ENCODED_QUERY
+    assert url.raw_path.endswith(path)
+
+
+def test_url_without_a_query_has_no_question_mark() -> None:
+    assert str(Hosts.resolve().url(Product.API, "/2010-04-01/x.json")) == (
+        "https://api.twilio.com/2010-04-01/x.json"
+    )
+
+
+# --- resolve_link ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("base_url", "origin"),
+    [
+        (None, "https://api.twilio.com"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        ("https://proxy.example.com/twilio/", "https://proxy.example.com/twilio"),
+    ],
+)
+def test_relative_link_is_joined_to_the_configured_origin_exactly(
+    base_url: str | None, origin: str
+) -> None:
+    link = f"{PAGE_PATH}?{ENCODED_QUERY}"
+    resolved = resolve_link(link, product=Product.API, hosts=Hosts.resolve(base_url=base_url))
+    assert str(resolved) == origin + link
+    assert "%252B" not in str(resolved)  # not double-encoded
+    assert resolved.raw_query_string == ENCODED_QUERY
+
+
+def test_same_origin_absolute_link_is_kept() -> None:
+    hosts = Hosts.resolve(base_url="http://127.0.0.1:8080")
+    link = "http://127.0.0.1:8080/v1/InstalledAddOns?PageSize=50&Page=1&PageToken=PA%2Bx"
+    assert str(resolve_link(link, product=Product.MARKETPLACE, hosts=hosts)) == link
+
+
+@pytest.mark.parametrize(
+    "public",
+    [
+        "https://marketplace.twilio.com",
+        "https://marketplace.ie1.twilio.com",
+        "https://marketplace.dublin.ie1.twilio.com",
+        "https://MARKETPLACE.TWILIO.COM",
+        "https://marketplace.twilio.com:443",
+    ],
+)
+@pytest.mark.parametrize(
+    "base_url", ["http://127.0.0.1:8080", "https://proxy.example.com/twilio", None]
+)
+def test_public_host_link_is_rebased_onto_the_configured_origin(
+    public: str, base_url: str | None
+) -> None:
+    hosts = Hosts.resolve(base_url=base_url, region="ie1", edge="dublin")
+    rest = "/v1/InstalledAddOns?PageSize=50&Page=1&PageToken=PA%2Bx%3D"
+    resolved = resolve_link(public + rest, product=Product.MARKETPLACE, hosts=hosts)
+    origin = str(hosts.origin(Product.MARKETPLACE)).rstrip("/")
+    assert str(resolved) == origin + rest
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://evil.com/v1/InstalledAddOns?Page=1",
+        "https://marketplace.twilio.com.evil.com/v1/x",
+        "https://marketplace.twilio.com@evil.com/v1/x",
+        "https://api.twilio.com/v1/x",  # another product's public host
+        "https://twilio.com/v1/x",
+        "https://marketplace.a.b.c.twilio.com/v1/x",
+        "http://marketplace.twilio.com/v1/x",  # downgrade of the public host
+        "http://127.0.0.2:8080/v1/x",
+        "http://127.0.0.1:8081/v1/x",  # same host, other port
+        "https://127.0.0.1:8080/v1/x",  # same host and port, other scheme
+    ],
+)
+def test_links_off_the_configured_host_are_refused(link: str) -> None:
+    hosts = Hosts.resolve(base_url="http://127.0.0.1:8080")
+    with pytest.raises(UnsafeURLError):
+        resolve_link(link, product=Product.MARKETPLACE, hosts=hosts)
+
+
+def test_http_downgrade_of_the_default_public_host_is_refused() -> None:
+    with pytest.raises(UnsafeURLError, match=r"marketplace\.twilio\.com"):
+        resolve_link(
+            "http://marketplace.twilio.com/v1/x", product=Product.MARKETPLACE, hosts=Hosts.resolve()
+        )
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "//evil.com/x",
+        "//api.twilio.com/2010-04-01/x.json",
+        "2010-04-01/Accounts/x.json",
+        "?Page=2",
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "ftp://api.twilio.com/x",
+        "data:text/plain,hi",
+    ],
+)
+def test_non_http_scheme_relative_and_rootless_links_are_refused(link: str) -> None:
+    with pytest.raises(UnsafeURLError):
+        resolve_link(link, product=Product.API, hosts=Hosts.resolve())
+
+
+def test_unsafe_url_error_is_a_twilio_error() -> None:
+    assert issubclass(UnsafeURLError, TwilioError)
+
+
+def test_a_link_embedding_credentials_is_refused_even_on_the_configured_host() -> None:
+    hosts = Hosts.resolve(base_url="http://127.0.0.1:8080")
+    with pytest.raises(UnsafeURLError, match="credentials"):
+        resolve_link("http://user:pass@127.0.0.1:8080/v1/x", product=Product.API, hosts=hosts)
