@@ -76,6 +76,17 @@ def test_addons_with_real_credentials_asks_before_accepting_terms() -> None:
     )
 
 
+def test_legacy_xml() -> None:
+    out = run_example("legacy_xml.py")
+    assert "as 'My Company Line'" in out
+    assert "voice: GET https://example.com/voice; caller ID lookup: True" in out
+    assert "no toll-free number in 555: HTTP 400, Twilio error 21452" in out
+    assert "2000 numbers on 40 pages of 50" in out
+    assert "streamed 2000 numbers in" in out
+    assert "voice is now POST https://example.com/voice-v2; sms_url is None" in out
+    assert "released: fetching it again gives HTTP 404 (code 20404)" in out
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("[!_]*.py")))
 def test_every_example_is_covered(name: str) -> None:
     covered = {"quickstart.py", "batch_provisioning.py", "inventory.py"}

@@ -1,7 +1,7 @@
 """twilio_async: a typed asyncio client for Twilio's phone-number and add-on APIs."""
 
 from ._version import __version__
-from .client import V2010, Account, Api, Client
+from .client import V2008, V2010, Account, Api, Client
 from .errors import (
     AuthenticationError,
     BadRequestError,
@@ -34,6 +34,7 @@ from .models import (
     FrozenDict,
     HttpMethod,
     IncomingPhoneNumber,
+    IncomingPhoneNumberV2008,
     InstalledAddOn,
     InstalledAddOnExtension,
     PhoneNumberCapabilities,
@@ -43,6 +44,7 @@ from .pagination import Page
 from .retry import RetryPolicy
 
 __all__ = [
+    "V2008",
     "V2010",
     "Account",
     "AddressRequirement",
@@ -62,6 +64,7 @@ __all__ = [
     "FrozenDict",
     "HttpMethod",
     "IncomingPhoneNumber",
+    "IncomingPhoneNumberV2008",
     "InstalledAddOn",
     "InstalledAddOnExtension",
     "InvalidSidError",

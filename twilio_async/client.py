@@ -17,11 +17,12 @@ from .hosts import Hosts, Product
 from .params import validate_sid
 from .resources.base import Core
 from .resources.incoming_phone_numbers import IncomingPhoneNumberList
+from .resources.incoming_phone_numbers_v2008 import IncomingPhoneNumberListV2008
 from .resources.marketplace import Marketplace, Preview
 from .retry import RetryPolicy
 from .transport import Credentials, Transport
 
-__all__ = ["V2010", "Api", "Client"]
+__all__ = ["V2008", "V2010", "Api", "Client"]
 
 _API_KEY = re.compile(r"^SK[0-9a-fA-F]{32}\Z")  # \Z: "$" would allow a trailing newline
 
@@ -95,8 +96,29 @@ class V2010:
         return f"<V2010 account_sid={self.account_sid!r}>"
 
 
+class V2008:
+    """The legacy API version 2008-08-01 (``api.twilio.com``, XML), scoped to one account."""
+
+    def __init__(self, core: Core, account_sid: str) -> None:
+        self._core = core
+        self.account_sid = account_sid
+
+    @cached_property
+    def incoming_phone_numbers(self) -> IncomingPhoneNumberListV2008:
+        """The account's phone numbers, in the 2008-08-01 API's terms."""
+        return IncomingPhoneNumberListV2008(self._core, {"account_sid": self.account_sid})
+
+    def accounts(self, account_sid: str) -> V2008:
+        """The same API scoped to another account (a subaccount) by its ``AC…`` SID."""
+        validate_sid(account_sid, "AC", param="account_sid")
+        return V2008(self._core, account_sid)
+
+    def __repr__(self) -> str:
+        return f"<V2008 account_sid={self.account_sid!r}>"
+
+
 class Api:
-    """The ``api.twilio.com`` domain of one account: ``.v2010``."""
+    """The ``api.twilio.com`` domain of one account: ``.v2010``, and the legacy ``.v2008``."""
 
     def __init__(self, core: Core, account_sid: str) -> None:
         self._core = core
@@ -105,6 +127,10 @@ class Api:
     @cached_property
     def v2010(self) -> V2010:
         return V2010(self._core, self.account_sid)
+
+    @cached_property
+    def v2008(self) -> V2008:
+        return V2008(self._core, self.account_sid)
 
     def __repr__(self) -> str:
         return f"<Api account_sid={self.account_sid!r}>"

@@ -17,6 +17,7 @@ from .incoming_phone_number import (
     PhoneNumberCapabilities,
     VoiceReceiveMode,
 )
+from .incoming_phone_number_v2008 import IncomingPhoneNumberV2008
 
 __all__ = [
     "AddressRequirement",
@@ -29,6 +30,7 @@ __all__ = [
     "FrozenDict",
     "HttpMethod",
     "IncomingPhoneNumber",
+    "IncomingPhoneNumberV2008",
     "InstalledAddOn",
     "InstalledAddOnExtension",
     "OpenEnum",

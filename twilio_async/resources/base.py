@@ -9,7 +9,7 @@ Public methods on concrete resources are one-line, fully typed wrappers.
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 from urllib.parse import quote
 
@@ -20,9 +20,17 @@ from ..codecs import JSON, Codec
 from ..converter import record_structurer
 from ..errors import TwilioDecodeError, TwilioValidationError
 from ..hosts import Hosts, Product
-from ..pagination import MAX_PAGE_SIZE, Page, PageData, PageDecodeError, Paging, stream_records
+from ..pagination import (
+    MAX_PAGE_SIZE,
+    MAX_PAGE_WINDOW,
+    Page,
+    PageData,
+    PageDecodeError,
+    Paging,
+    stream_records,
+)
 from ..params import ParamSchema, validate_sid
-from ..transport import Request, Transport
+from ..transport import Request, Response, Transport
 
 __all__ = [
     "Collection",
@@ -106,11 +114,11 @@ class Core:
         self.hosts = hosts
         self.account_sid = account_sid
 
-    async def call(
+    async def send(
         self, method: str, url: URL, *, codec: Codec = JSON, form: Pairs | None = None
-    ) -> Any:
-        """Send one request through the transport and decode its body."""
-        response = await self.transport.request(
+    ) -> Response:
+        """Send one request through the transport; the body is left undecoded."""
+        return await self.transport.request(
             Request(
                 method=method,
                 url=url,
@@ -118,6 +126,12 @@ class Core:
                 accept=codec.accept,
             )
         )
+
+    async def call(
+        self, method: str, url: URL, *, codec: Codec = JSON, form: Pairs | None = None
+    ) -> Any:
+        """Send one request through the transport and decode its body."""
+        response = await self.send(method, url, codec=codec, form=form)
         if method == "DELETE" or response.status == 204:
             return None
         return codec.decode(response.body, method=method, url=str(url))
@@ -215,13 +229,23 @@ class ListResource(Resource, Generic[M]):
         )
         return self._where.url(self._core.hosts, self._path, query)
 
-    async def _fetch_page_data(self, url: URL) -> PageData:
+    async def _fetch_page(self, url: URL) -> Callable[[], PageData]:
+        """GET the page at ``url``; the answer decodes it (streams choose when)."""
+        response = await self._core.send("GET", url, codec=self._where.codec)
+        return functools.partial(self._decode_page, url, response.body)
+
+    def _decode_page(self, url: URL, raw: bytes) -> PageData:
         endpoint = self._where
-        body = await self._core.call("GET", url, codec=endpoint.codec)
+        body = endpoint.codec.decode(raw, method="GET", url=str(url))
         try:
-            return self._paging.decode(body, product=endpoint.product, hosts=self._core.hosts)
+            return self._paging.decode(
+                body, product=endpoint.product, hosts=self._core.hosts, url=url
+            )
         except PageDecodeError as exc:
             raise TwilioDecodeError(str(exc), method="GET", url=str(url)) from None
+
+    async def _fetch_page_data(self, url: URL) -> PageData:
+        return (await self._fetch_page(url))()
 
     async def _page_at(self, url: URL) -> Page[M]:
         data = await self._fetch_page_data(url)
@@ -240,6 +264,8 @@ class ListResource(Resource, Generic[M]):
             url=data.url,
             first_page_url=data.first_page_url,
             previous_page_url=data.previous_page_url,
+            total=data.total,
+            num_pages=data.num_pages,
             fetch=self._page_at,
             next=data.next_url,
         )
@@ -275,7 +301,10 @@ class ListResource(Resource, Generic[M]):
         def first() -> Any:
             return self._fetch_page_data(first_url)
 
-        return stream_records(first, self._fetch_page_data, make, limit=limit)
+        # Pages fetched ahead when every page URL is known up front: bounded so that memory
+        # stays a few pages, and never more than the client lets be in flight at all.
+        window = min(self._core.transport.max_concurrency, MAX_PAGE_WINDOW)
+        return stream_records(first, self._fetch_page, make, limit=limit, window=window)
 
     async def _list(
         self, filters: Mapping[str, Any], *, limit: int | None, page_size: int | None
@@ -297,7 +326,7 @@ class ListResource(Resource, Generic[M]):
         )
 
     def stream(self, *, limit: int | None = None, page_size: int | None = None) -> AsyncIterator[M]:
-        """Iterate every record (up to ``limit``), prefetching one page ahead."""
+        """Iterate every record (up to ``limit``), fetching pages ahead of the consumer."""
         return self._stream({}, limit=limit, page_size=page_size)
 
     async def list(self, *, limit: int | None = None, page_size: int | None = None) -> list[M]:

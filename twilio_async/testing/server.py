@@ -304,9 +304,9 @@ class FakeTwilio:
         self._error_renderers: list[tuple[str, ErrorRenderer]] = []
         self._runner: web.AppRunner | None = None
         self.app = web.Application(middlewares=[self._middleware])
-        from . import add_ons_api, numbers_api
+        from . import add_ons_api, legacy_api, numbers_api
 
-        for register in (numbers_api.register, add_ons_api.register):
+        for register in (numbers_api.register, add_ons_api.register, legacy_api.register):
             register(self)
 
     # -- identity -------------------------------------------------------------------------
