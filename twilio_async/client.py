@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any
 
 import aiohttp
+from typing_extensions import Self
 from yarl import URL
 
 from .errors import ConfigurationError, InvalidSidError
@@ -75,54 +76,42 @@ def resolve_credentials(
     return account_sid, Credentials(account_sid, token)
 
 
-class V2010:
-    """API version 2010-04-01 (``api.twilio.com``, JSON), scoped to one account."""
+class _AccountScope:
+    """Something scoped to one account: API versions, ``client.accounts("AC…")``."""
 
     def __init__(self, core: Core, account_sid: str) -> None:
         self._core = core
         self.account_sid = account_sid
+
+    def accounts(self, account_sid: str) -> Self:
+        """The same thing scoped to another account (a subaccount) by its ``AC…`` SID."""
+        validate_sid(account_sid, "AC", param="account_sid")
+        return type(self)(self._core, account_sid)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} account_sid={self.account_sid!r}>"
+
+
+class V2010(_AccountScope):
+    """API version 2010-04-01 (``api.twilio.com``, JSON), scoped to one account."""
 
     @cached_property
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
         """The account's phone numbers."""
         return IncomingPhoneNumberList(self._core, {"account_sid": self.account_sid})
 
-    def accounts(self, account_sid: str) -> V2010:
-        """The same API scoped to another account (a subaccount) by its ``AC…`` SID."""
-        validate_sid(account_sid, "AC", param="account_sid")
-        return V2010(self._core, account_sid)
 
-    def __repr__(self) -> str:
-        return f"<V2010 account_sid={self.account_sid!r}>"
-
-
-class V2008:
+class V2008(_AccountScope):
     """The legacy API version 2008-08-01 (``api.twilio.com``, XML), scoped to one account."""
-
-    def __init__(self, core: Core, account_sid: str) -> None:
-        self._core = core
-        self.account_sid = account_sid
 
     @cached_property
     def incoming_phone_numbers(self) -> IncomingPhoneNumberListV2008:
         """The account's phone numbers, in the 2008-08-01 API's terms."""
         return IncomingPhoneNumberListV2008(self._core, {"account_sid": self.account_sid})
 
-    def accounts(self, account_sid: str) -> V2008:
-        """The same API scoped to another account (a subaccount) by its ``AC…`` SID."""
-        validate_sid(account_sid, "AC", param="account_sid")
-        return V2008(self._core, account_sid)
 
-    def __repr__(self) -> str:
-        return f"<V2008 account_sid={self.account_sid!r}>"
-
-
-class Api:
+class Api(_AccountScope):
     """The ``api.twilio.com`` domain of one account: ``.v2010``, and the legacy ``.v2008``."""
-
-    def __init__(self, core: Core, account_sid: str) -> None:
-        self._core = core
-        self.account_sid = account_sid
 
     @cached_property
     def v2010(self) -> V2010:
@@ -132,16 +121,9 @@ class Api:
     def v2008(self) -> V2008:
         return V2008(self._core, self.account_sid)
 
-    def __repr__(self) -> str:
-        return f"<Api account_sid={self.account_sid!r}>"
 
-
-class Account:
+class Account(_AccountScope):
     """Everything scoped to one (sub)account: ``client.accounts("AC…")``."""
-
-    def __init__(self, core: Core, account_sid: str) -> None:
-        self._core = core
-        self.account_sid = account_sid
 
     @cached_property
     def api(self) -> Api:
@@ -150,9 +132,6 @@ class Account:
     @property
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
         return self.api.v2010.incoming_phone_numbers
-
-    def __repr__(self) -> str:
-        return f"<Account account_sid={self.account_sid!r}>"
 
 
 class Client:

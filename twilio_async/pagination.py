@@ -28,7 +28,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from typing import Any, Generic, Protocol, TypeVar, overload
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, overload
 
 import attrs
 from yarl import URL
@@ -138,65 +138,65 @@ def _common_query(page_size: int | None, page_number: int | None, page_token: st
 
 
 @attrs.frozen
-class PagingV2010:
-    """API 2010-04-01: records under ``list_key``; relative ``next_page_uri`` at top level."""
+class _JsonPaging:
+    """A JSON list envelope: the records under a key, and page metadata with links named
+    ``next_page_<link>``, ``first_page_<link>``, ``previous_page_<link>`` and ``<link>``."""
 
     list_key: str
+    link: ClassVar[str]
 
     def query(
         self, *, page_size: int | None, page_number: int | None, page_token: str | None
     ) -> Pairs:
         return _common_query(page_size, page_number, page_token)
 
+    def _meta(self, body: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
+        """Where the metadata lives, and the key of the records."""
+        raise NotImplementedError
+
     def decode(
         self, body: Any, *, product: Product, hosts: Hosts, url: URL | None = None
     ) -> PageData:
         if not isinstance(body, Mapping):
             raise PageDecodeError("page is not a JSON object")
+        meta, key = self._meta(body)
+        link = self.link
         return PageData(
-            records=_records(body, self.list_key),
-            next_url=_link(body.get("next_page_uri"), product=product, hosts=hosts),
-            page_number=_int(body.get("page")),
-            page_size=_int(body.get("page_size")),
-            url=_absolute(body.get("uri"), product=product, hosts=hosts),
-            first_page_url=_absolute(body.get("first_page_uri"), product=product, hosts=hosts),
+            records=_records(body, key),
+            next_url=_link(meta.get(f"next_page_{link}"), product=product, hosts=hosts),
+            page_number=_int(meta.get("page")),
+            page_size=_int(meta.get("page_size")),
+            url=_absolute(meta.get(link), product=product, hosts=hosts),
+            first_page_url=_absolute(meta.get(f"first_page_{link}"), product=product, hosts=hosts),
             previous_page_url=_absolute(
-                body.get("previous_page_uri"), product=product, hosts=hosts
+                meta.get(f"previous_page_{link}"), product=product, hosts=hosts
             ),
         )
 
 
 @attrs.frozen
-class PagingV1:
-    """Marketplace v1 and preview: ``meta`` holds absolute URLs and the records' ``key``."""
+class PagingV2010(_JsonPaging):
+    """API 2010-04-01: records under ``list_key``; metadata at the top level with relative
+    ``*_uri`` links."""
 
-    list_key: str
+    link: ClassVar[str] = "uri"
 
-    def query(
-        self, *, page_size: int | None, page_number: int | None, page_token: str | None
-    ) -> Pairs:
-        return _common_query(page_size, page_number, page_token)
+    def _meta(self, body: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
+        return body, self.list_key
 
-    def decode(
-        self, body: Any, *, product: Product, hosts: Hosts, url: URL | None = None
-    ) -> PageData:
-        if not isinstance(body, Mapping):
-            raise PageDecodeError("page is not a JSON object")
+
+@attrs.frozen
+class PagingV1(_JsonPaging):
+    """Marketplace v1 and preview: a ``meta`` object with absolute ``*_url`` links and the
+    records' ``key``."""
+
+    link: ClassVar[str] = "url"
+
+    def _meta(self, body: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
         meta = body.get("meta")
         if not isinstance(meta, Mapping):
             raise PageDecodeError("page has no 'meta' object")
-        key = _str(meta.get("key")) or self.list_key
-        return PageData(
-            records=_records(body, key),
-            next_url=_link(meta.get("next_page_url"), product=product, hosts=hosts),
-            page_number=_int(meta.get("page")),
-            page_size=_int(meta.get("page_size")),
-            url=_absolute(meta.get("url"), product=product, hosts=hosts),
-            first_page_url=_absolute(meta.get("first_page_url"), product=product, hosts=hosts),
-            previous_page_url=_absolute(
-                meta.get("previous_page_url"), product=product, hosts=hosts
-            ),
-        )
+        return meta, _str(meta.get("key")) or self.list_key
 
 
 def _decimal(value: Any) -> int | None:
