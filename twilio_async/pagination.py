@@ -399,6 +399,7 @@ async def stream_records(
     *,
     limit: int | None = None,
     window: int = 1,
+    bad_record: Callable[[Exception], Exception] | None = None,
 ) -> AsyncIterator[M]:
     """Yield records page after page, strictly in page order, fetching ahead.
 
@@ -425,6 +426,9 @@ async def stream_records(
     already received, plus those the pages in flight are expected to hold, cover it.
     Breaking out of the loop, cancelling the consumer, or a page failing cancels every
     request in flight and waits for it, so no task outlives the stream.
+
+    A record ``make`` cannot read (``ValueError``/``TypeError``) raises what
+    ``bad_record(error)`` returns, when given.
     """
     if window < 1:
         raise ValueError("window must be at least 1")
@@ -461,7 +465,13 @@ async def stream_records(
             if started:
                 await asyncio.sleep(0)  # let the new requests go out before the consumer runs
             for record in records:
-                yield make(record)
+                try:
+                    item = make(record)
+                except (ValueError, TypeError) as exc:
+                    if bad_record is None:
+                        raise
+                    raise bad_record(exc) from None
+                yield item
             if left is not None and left <= 0:
                 return
             remaining = left

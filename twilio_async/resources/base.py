@@ -304,7 +304,17 @@ class ListResource(Resource, Generic[M]):
         # Pages fetched ahead when every page URL is known up front: bounded so that memory
         # stays a few pages, and never more than the client lets be in flight at all.
         window = min(self._core.transport.max_concurrency, MAX_PAGE_WINDOW)
-        return stream_records(first, self._fetch_page, make, limit=limit, window=window)
+
+        def bad_record(error: Exception) -> Exception:
+            return TwilioDecodeError(
+                f"cannot read a {self._model.__name__} record: {error}",
+                method="GET",
+                url=str(first_url),
+            )
+
+        return stream_records(
+            first, self._fetch_page, make, limit=limit, window=window, bad_record=bad_record
+        )
 
     async def _list(
         self, filters: Mapping[str, Any], *, limit: int | None, page_size: int | None
