@@ -422,8 +422,18 @@ def test_fast_constructor_is_in_use_on_this_interpreter() -> None:
     # Otherwise the tests below would only exercise the plain attrs constructor.
     fast = converter_module._fast_constructor(IncomingPhoneNumber)
     assert fast is not IncomingPhoneNumber
-    built = fast(*[None] * len(FIELD_NAMES))
+    built = fast(*FIELD_NAMES)
     assert type(built) is IncomingPhoneNumber
+    assert [getattr(built, name) for name in FIELD_NAMES] == list(FIELD_NAMES)
+
+
+def test_fast_constructor_falls_back_to_the_class_when_it_has_a_weakref_slot() -> None:
+    @attrs.frozen
+    class Plain:
+        b: int
+        a: int
+
+    assert converter_module._fast_constructor(Plain) is Plain
 
 
 def _normally_constructed(data: dict[str, Any]) -> IncomingPhoneNumber:

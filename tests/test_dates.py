@@ -24,11 +24,14 @@ MARKETPLACE_DATE = "2016-04-07T23:52:28Z"  # marketplace v1 examples
 
 
 @pytest.fixture
-def fresh_memo(monkeypatch: pytest.MonkeyPatch) -> dict[str, datetime]:
-    """An empty memo for this test only, so tests do not see each other's entries."""
-    memo: dict[str, datetime] = {}
-    monkeypatch.setattr(dates, "_MEMO", memo)
-    return memo
+def fresh_memo(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Empty caches for this test only, so tests do not see each other's entries; returns
+    the day-prefix cache."""
+    days: dict[str, str] = {}
+    monkeypatch.setattr(dates, "_DAY_PREFIXES", days)
+    monkeypatch.setattr(dates, "_OFFSETS", {})
+    monkeypatch.setattr(dates, "_last", (None, datetime(1970, 1, 1, tzinfo=UTC)))
+    return days
 
 
 def _no_fallback(*_args: object, **_kwargs: object) -> datetime:
@@ -158,48 +161,58 @@ def test_iso8601_invalid_raises_value_error_with_the_text(text: str) -> None:
 # --- parse_datetime: dispatch and memo ---------------------------------------------------------
 
 
-def test_parse_datetime_dispatches_both_formats(fresh_memo: dict[str, datetime]) -> None:
+def test_parse_datetime_dispatches_both_formats(fresh_memo: dict[str, str]) -> None:
     assert parse_datetime(SEED_DATE) == parse_rfc2822(SEED_DATE)
     assert parse_datetime(MARKETPLACE_DATE) == parse_iso8601(MARKETPLACE_DATE)
     assert parse_datetime(f"  {MARKETPLACE_DATE}\n") == parse_iso8601(MARKETPLACE_DATE)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\t\n"])
-def test_parse_datetime_refuses_blank_text(text: str, fresh_memo: dict[str, datetime]) -> None:
+def test_parse_datetime_refuses_blank_text(text: str, fresh_memo: dict[str, str]) -> None:
     with pytest.raises(ValueError, match="empty date"):
         parse_datetime(text)
 
 
 @pytest.mark.parametrize("text", ["Thu, 31 Feb 2015 23:19:04 +0000", "2016-02-30T00:00:00Z", "x"])
 def test_parse_datetime_invalid_raises_and_is_not_memoised(
-    text: str, fresh_memo: dict[str, datetime]
+    text: str, fresh_memo: dict[str, str]
 ) -> None:
     for _ in range(2):
         with pytest.raises(ValueError, match="invalid"):
             parse_datetime(text)
-    assert text not in fresh_memo
+    assert dates._last[0] != text
 
 
-def test_parse_datetime_memo_returns_the_same_object(fresh_memo: dict[str, datetime]) -> None:
+def test_parse_datetime_same_text_twice_in_a_row_returns_the_same_object(
+    fresh_memo: dict[str, str],
+) -> None:
     first = parse_datetime(SEED_DATE)
     assert parse_datetime(SEED_DATE) is first
-    assert fresh_memo[SEED_DATE] is first
+    assert parse_datetime(MARKETPLACE_DATE) is not first
+    assert parse_datetime(SEED_DATE) == first
 
 
-def test_parse_datetime_memo_is_bounded(fresh_memo: dict[str, datetime]) -> None:
+def test_parse_datetime_day_cache_is_bounded(fresh_memo: dict[str, str]) -> None:
     start = datetime(2015, 1, 1, tzinfo=UTC)
-    limit = dates._MEMO_LIMIT
+    limit = dates._CACHE_LIMIT
     sizes = []
     for i in range(limit + 500):
-        text = format_rfc2822(start + timedelta(seconds=i))
-        assert parse_datetime(text) == start + timedelta(seconds=i)
+        moment = start + timedelta(days=i, seconds=i)
+        assert parse_datetime(format_rfc2822(moment)) == moment
         sizes.append(len(fresh_memo))
     assert max(sizes) <= limit
     assert max(sizes) == limit  # it does fill up before being cleared
 
 
+def test_parse_datetime_caches_are_not_poisoned_by_bad_shapes(fresh_memo: dict[str, str]) -> None:
+    with pytest.raises(ValueError, match="invalid"):
+        parse_datetime("Thu, 30 Xyz 2015 23:19:04 +0000")
+    assert fresh_memo["30 Xyz 2015"] == ""  # remembered as "not the fast shape"
+    assert parse_datetime(SEED_DATE) == datetime(2015, 7, 30, 23, 19, 4, tzinfo=UTC)
+
+
 def test_parse_datetime_memo_hit_does_not_parse_again(
-    monkeypatch: pytest.MonkeyPatch, fresh_memo: dict[str, datetime]
+    monkeypatch: pytest.MonkeyPatch, fresh_memo: dict[str, str]
 ) -> None:
     parse_datetime(MARKETPLACE_DATE)
 
@@ -292,14 +305,14 @@ def test_rfc2822_fast_path_agrees_with_email_utils(value: datetime) -> None:
     ["30 Jul 2015 23:19:04 +0000", "3 Jul 2015 23:19:04 -0000", "30 Jul 2015 16:19:04 -0700"],
 )
 def test_parse_datetime_reads_rfc2822_without_weekday(
-    text: str, fresh_memo: dict[str, datetime]
+    text: str, fresh_memo: dict[str, str]
 ) -> None:
     # The weekday is optional in RFC 2822, so a leading digit does not mean ISO 8601.
     assert parse_datetime(text) == parse_rfc2822(text)
 
 
 def test_parse_datetime_error_for_digit_led_garbage_names_the_text(
-    fresh_memo: dict[str, datetime],
+    fresh_memo: dict[str, str],
 ) -> None:
     with pytest.raises(ValueError, match="invalid") as info:
         parse_datetime("30 lemons")

@@ -12,8 +12,9 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def run_example(name: str) -> str:
+def run_example(name: str, environ: dict[str, str] | None = None) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
+    env.update(environ or {})
     env["PYTHONPATH"] = os.pathsep.join(
         [str(EXAMPLES.parent), *filter(None, [env.get("PYTHONPATH")])]
     )
@@ -51,6 +52,39 @@ def test_inventory() -> None:
     out = run_example("inventory.py")
     assert "20500 numbers in" in out
     assert "500 numbers have no voice webhook" in out
+
+
+def test_addons() -> None:
+    out = run_example("addons.py")
+    assert "using the fake Twilio" in out
+    assert "chose VoiceBase High Accuracy Transcription (XB" in out
+    assert "with configuration {'bad_words': True}" in out
+    assert "enabled extension voice-incoming (Programmable Voice)" in out
+    assert "  voice-incoming: on\n  recording-verb: off\n  recording-dial: off\n" in out
+    assert "uninstall refused while assigned: HTTP 400" in out
+    assert ": 0 Add-ons left on the number" in out
+    lines = out.splitlines()
+    cleanup = [line.split()[0] for line in lines[-3:]]
+    assert cleanup == ["unassigned", "uninstalled", "released"]  # last step undone first
+
+
+def test_addons_with_real_credentials_asks_before_accepting_terms() -> None:
+    credentials = {"TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "not-used"}
+    out = run_example("addons.py", environ=credentials)
+    assert out == (
+        "Installing an Add-on accepts its Terms of Service: rerun with --accept-terms.\n"
+    )
+
+
+def test_legacy_xml() -> None:
+    out = run_example("legacy_xml.py")
+    assert "as 'My Company Line'" in out
+    assert "voice: GET https://example.com/voice; caller ID lookup: True" in out
+    assert "no toll-free number in 555: HTTP 400, Twilio error 21452" in out
+    assert "2000 numbers on 40 pages of 50" in out
+    assert "streamed 2000 numbers in" in out
+    assert "voice is now POST https://example.com/voice-v2; sms_url is None" in out
+    assert "released: fetching it again gives HTTP 404 (code 20404)" in out
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("[!_]*.py")))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from twilio_async import Client, TwilioValidationError, UnsafeURLError
+from twilio_async import Client, TwilioDecodeError, TwilioValidationError, UnsafeURLError
 from twilio_async.pagination import PREFETCH_TASK_NAME
 from twilio_async.testing import FakeTwilio, Fault
 
@@ -204,3 +204,16 @@ async def test_iso8601_dates_are_read_as_well(client: Client, fake: FakeTwilio) 
     assert number.date_updated is not None
     assert number.date_updated.utcoffset() is not None
     assert number.date_updated.isoformat() == "2016-04-08T01:02:03+02:00"
+
+
+async def test_a_malformed_record_in_a_stream_is_a_decode_error(
+    client: Client, fake: FakeTwilio
+) -> None:
+    fake.seed_numbers(3)
+    fake.seed_numbers(1, date_created="not a date")
+    with pytest.raises(TwilioDecodeError, match="IncomingPhoneNumber") as excinfo:
+        [n async for n in client.incoming_phone_numbers.stream(page_size=2)]
+    assert excinfo.value.method == "GET"
+    assert "/IncomingPhoneNumbers.json" in excinfo.value.url
+    with pytest.raises(TwilioDecodeError):
+        await client.incoming_phone_numbers.page(page_size=10)

@@ -1,7 +1,7 @@
 """twilio_async: a typed asyncio client for Twilio's phone-number and add-on APIs."""
 
 from ._version import __version__
-from .client import V2010, Account, Api, Client
+from .client import V2008, V2010, Account, Api, Client
 from .errors import (
     AuthenticationError,
     BadRequestError,
@@ -25,11 +25,18 @@ from .errors import (
 )
 from .models import (
     AddressRequirement,
+    AssignedAddOn,
+    AssignedAddOnExtension,
+    AvailableAddOn,
+    AvailableAddOnExtension,
     EmergencyAddressStatus,
     EmergencyStatus,
     FrozenDict,
     HttpMethod,
     IncomingPhoneNumber,
+    IncomingPhoneNumberV2008,
+    InstalledAddOn,
+    InstalledAddOnExtension,
     PhoneNumberCapabilities,
     VoiceReceiveMode,
 )
@@ -37,11 +44,16 @@ from .pagination import Page
 from .retry import RetryPolicy
 
 __all__ = [
+    "V2008",
     "V2010",
     "Account",
     "AddressRequirement",
     "Api",
+    "AssignedAddOn",
+    "AssignedAddOnExtension",
     "AuthenticationError",
+    "AvailableAddOn",
+    "AvailableAddOnExtension",
     "BadRequestError",
     "Client",
     "ClientClosedError",
@@ -52,6 +64,9 @@ __all__ = [
     "FrozenDict",
     "HttpMethod",
     "IncomingPhoneNumber",
+    "IncomingPhoneNumberV2008",
+    "InstalledAddOn",
+    "InstalledAddOnExtension",
     "InvalidSidError",
     "MethodNotAllowedError",
     "NotFoundError",

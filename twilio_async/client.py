@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Any
 
 import aiohttp
+from typing_extensions import Self
 from yarl import URL
 
 from .errors import ConfigurationError, InvalidSidError
@@ -17,10 +18,12 @@ from .hosts import Hosts, Product
 from .params import validate_sid
 from .resources.base import Core
 from .resources.incoming_phone_numbers import IncomingPhoneNumberList
+from .resources.incoming_phone_numbers_v2008 import IncomingPhoneNumberListV2008
+from .resources.marketplace import Marketplace, Preview
 from .retry import RetryPolicy
 from .transport import Credentials, Transport
 
-__all__ = ["V2010", "Api", "Client"]
+__all__ = ["V2008", "V2010", "Api", "Client"]
 
 _API_KEY = re.compile(r"^SK[0-9a-fA-F]{32}\Z")  # \Z: "$" would allow a trailing newline
 
@@ -73,48 +76,54 @@ def resolve_credentials(
     return account_sid, Credentials(account_sid, token)
 
 
-class V2010:
-    """API version 2010-04-01 (``api.twilio.com``, JSON), scoped to one account."""
+class _AccountScope:
+    """Something scoped to one account: API versions, ``client.accounts("AC…")``."""
 
     def __init__(self, core: Core, account_sid: str) -> None:
         self._core = core
         self.account_sid = account_sid
+
+    def accounts(self, account_sid: str) -> Self:
+        """The same thing scoped to another account (a subaccount) by its ``AC…`` SID."""
+        validate_sid(account_sid, "AC", param="account_sid")
+        return type(self)(self._core, account_sid)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} account_sid={self.account_sid!r}>"
+
+
+class V2010(_AccountScope):
+    """API version 2010-04-01 (``api.twilio.com``, JSON), scoped to one account."""
 
     @cached_property
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
         """The account's phone numbers."""
         return IncomingPhoneNumberList(self._core, {"account_sid": self.account_sid})
 
-    def accounts(self, account_sid: str) -> V2010:
-        """The same API scoped to another account (a subaccount) by its ``AC…`` SID."""
-        validate_sid(account_sid, "AC", param="account_sid")
-        return V2010(self._core, account_sid)
 
-    def __repr__(self) -> str:
-        return f"<V2010 account_sid={self.account_sid!r}>"
+class V2008(_AccountScope):
+    """The legacy API version 2008-08-01 (``api.twilio.com``, XML), scoped to one account."""
+
+    @cached_property
+    def incoming_phone_numbers(self) -> IncomingPhoneNumberListV2008:
+        """The account's phone numbers, in the 2008-08-01 API's terms."""
+        return IncomingPhoneNumberListV2008(self._core, {"account_sid": self.account_sid})
 
 
-class Api:
-    """The ``api.twilio.com`` domain of one account: ``.v2010``."""
-
-    def __init__(self, core: Core, account_sid: str) -> None:
-        self._core = core
-        self.account_sid = account_sid
+class Api(_AccountScope):
+    """The ``api.twilio.com`` domain of one account: ``.v2010``, and the legacy ``.v2008``."""
 
     @cached_property
     def v2010(self) -> V2010:
         return V2010(self._core, self.account_sid)
 
-    def __repr__(self) -> str:
-        return f"<Api account_sid={self.account_sid!r}>"
+    @cached_property
+    def v2008(self) -> V2008:
+        return V2008(self._core, self.account_sid)
 
 
-class Account:
+class Account(_AccountScope):
     """Everything scoped to one (sub)account: ``client.accounts("AC…")``."""
-
-    def __init__(self, core: Core, account_sid: str) -> None:
-        self._core = core
-        self.account_sid = account_sid
 
     @cached_property
     def api(self) -> Api:
@@ -123,9 +132,6 @@ class Account:
     @property
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
         return self.api.v2010.incoming_phone_numbers
-
-    def __repr__(self) -> str:
-        return f"<Account account_sid={self.account_sid!r}>"
 
 
 class Client:
@@ -226,6 +232,18 @@ class Client:
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
         """Shortcut for ``client.api.v2010.incoming_phone_numbers``."""
         return self.api.v2010.incoming_phone_numbers
+
+    @cached_property
+    def marketplace(self) -> Marketplace:
+        """Marketplace v1 (``marketplace.twilio.com/v1``): ``available_add_ons`` (the
+        catalog) and ``installed_add_ons`` (this account's installs)."""
+        return Marketplace(self._core, {})
+
+    @cached_property
+    def preview(self) -> Preview:
+        """``preview.twilio.com``: ``client.preview.marketplace`` is the deprecated
+        predecessor of :attr:`marketplace` (same surface; warns on use)."""
+        return Preview(self._core)
 
     def accounts(self, account_sid: str) -> Account:
         """Resources of another (sub)account: ``client.accounts("AC…").incoming_phone_numbers``."""

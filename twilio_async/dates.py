@@ -34,17 +34,64 @@ _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 
 _MONTH_DIGITS = {name: f"{number:02d}" for name, number in _MONTHS.items()}
 
-# Dates repeat a lot in real inventories (date_created == date_updated; numbers bought in
-# batches share a second), so parsed values are memoised in a small bounded dict.
-_MEMO: dict[str, datetime] = {}
-_MEMO_LIMIT = 4096
+# Caches for the RFC 2822 fast path: a day ("30 Jul 2015") becomes the ISO prefix
+# "2015-07-30T" and an offset ("+0000") becomes "+00:00". A page of an inventory spans few
+# days and fewer offsets, so nearly every lookup hits; both are bounded all the same.
+_DAY_PREFIXES: dict[str, str] = {}
+_OFFSETS: dict[str, str] = {}
+_CACHE_LIMIT = 4096
+
+# The last date parsed. date_updated often equals date_created, and numbers bought in one
+# batch share their timestamps, so the same text often comes twice in a row.
+_last: tuple[str | None, datetime] = (None, datetime(1970, 1, 1, tzinfo=timezone.utc))
 
 
-def _remember(text: str, value: datetime) -> datetime:
-    if len(_MEMO) >= _MEMO_LIMIT:
-        _MEMO.clear()
-    _MEMO[text] = value
-    return value
+def _day_prefix(day: str) -> str:
+    """ "30 Jul 2015" -> "2015-07-30T" (cached), or "" if it is not that shape."""
+    month = _MONTH_DIGITS.get(day[3:6])
+    ok = (
+        month is not None
+        and len(day) == 11
+        and day[:2].isdigit()
+        and day[7:].isdigit()
+        and day[2] == day[6] == " "
+    )
+    prefix = f"{day[7:]}-{month}-{day[:2]}T" if ok else ""
+    if len(_DAY_PREFIXES) >= _CACHE_LIMIT:
+        _DAY_PREFIXES.clear()
+    _DAY_PREFIXES[day] = prefix
+    return prefix
+
+
+def _iso_offset(offset: str) -> str:
+    """ "+0530" -> "+05:30" (cached), or "" if it is not that shape."""
+    ok = len(offset) == 5 and offset[0] in "+-" and offset[1:].isdigit()
+    iso = f"{offset[:3]}:{offset[3:]}" if ok else ""
+    if len(_OFFSETS) >= _CACHE_LIMIT:
+        _OFFSETS.clear()
+    _OFFSETS[offset] = iso
+    return iso
+
+
+def _fast_rfc2822(text: str) -> datetime | None:
+    """The exact shape Twilio emits, "Thu, 30 Jul 2015 23:19:04 +0000", rearranged into
+    ISO 8601 for the C-implemented ``fromisoformat``; None for any other shape.
+
+    This is the per-record hot path of every stream, so lookups are inlined."""
+    if len(text) != 31 or text[3] != "," or text[16] != " " or text[25] != " ":
+        return None
+    day, zone = text[5:16], text[26:]
+    prefix = _DAY_PREFIXES.get(day) or _day_prefix(day)
+    offset = _OFFSETS.get(zone) or _iso_offset(zone)
+    if not prefix or not offset:
+        return None
+    try:
+        return _fromisoformat(prefix + text[17:25] + offset)
+    except ValueError:
+        return None  # e.g. "31 Feb" or "25:00:00": the tolerant parser words the error
+
+
+_fromisoformat = datetime.fromisoformat
 
 
 def parse_rfc2822(text: str) -> datetime:
@@ -52,17 +99,9 @@ def parse_rfc2822(text: str) -> datetime:
 
     Raises ``ValueError`` for text that is not an RFC 2822 date.
     """
-    # Fast path for the exact shape Twilio emits, "Thu, 30 Jul 2015 23:19:04 +0000":
-    # rearranged into ISO 8601 for the C-implemented fromisoformat.
-    if len(text) == 31 and text[3] == "," and text[16] == " " and text[25] == " ":
-        month = _MONTH_DIGITS.get(text[8:11])
-        if month is not None:
-            try:
-                return datetime.fromisoformat(
-                    f"{text[12:16]}-{month}-{text[5:7]}T{text[17:25]}{text[26:29]}:{text[29:31]}"
-                )
-            except ValueError:
-                pass  # e.g. "31 Feb": let the tolerant parser produce the error
+    fast = _fast_rfc2822(text)
+    if fast is not None:
+        return fast
     try:
         parsed = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError) as exc:
@@ -119,15 +158,28 @@ def parse_iso8601(text: str) -> datetime:
 def parse_datetime(text: str) -> datetime:
     """Parse either Twilio date format: ISO 8601 starts with a four-digit year; RFC 2822
     starts with a weekday or (the weekday being optional) a one- or two-digit day."""
-    known = _MEMO.get(text)
-    if known is not None:
-        return known
-    stripped = text.strip()
-    if not stripped:
-        raise ValueError("empty date")
-    if stripped[:4].isdigit():
-        return _remember(text, parse_iso8601(stripped))
-    return _remember(text, parse_rfc2822(stripped))
+    global _last
+    last = _last
+    if text == last[0]:
+        return last[1]
+    value: datetime | None = None
+    # The fast path of _fast_rfc2822, inlined: one function call less per date.
+    if len(text) == 31 and text[3] == "," and text[16] == " " and text[25] == " ":
+        day, zone = text[5:16], text[26:]
+        prefix = _DAY_PREFIXES.get(day) or _day_prefix(day)
+        offset = _OFFSETS.get(zone) or _iso_offset(zone)
+        if prefix and offset:  # fromisoformat checks the "HH:MM:SS" in between
+            try:
+                value = _fromisoformat(prefix + text[17:25] + offset)
+            except ValueError:
+                value = None
+    if value is None:
+        stripped = text.strip()
+        if not stripped:
+            raise ValueError("empty date")
+        value = parse_iso8601(stripped) if stripped[:4].isdigit() else parse_rfc2822(stripped)
+    _last = (text, value)
+    return value
 
 
 def format_rfc2822(value: datetime) -> str:

@@ -1,33 +1,59 @@
 """Pages and streams.
 
 Decoding a page is pure (:meth:`Paging.decode`); following pages is done by
-:func:`stream_records`, which keeps exactly one page request in flight ahead of the
-consumer: while your ``async for`` body works through page *n*, page *n + 1* is already on
-its way. Memory stays bounded by two raw pages however large the inventory is.
+:func:`stream_records`. When each page only says where the next one is (a next-page link),
+it keeps exactly one page request in flight ahead of the consumer: while your ``async for``
+body works through page *n*, page *n + 1* is already on its way, and memory stays bounded by
+two raw pages however large the inventory is. When the first page already tells every later
+page's URL (the 2008-08-01 API's ``numpages``), it fetches a bounded window of later pages
+concurrently, still yielding records strictly in page order.
 
 Pagination links are followed exactly as the server gave them (the client never builds a
-``PageToken`` itself), and only on the configured host (:func:`~.hosts.resolve_link`).
+``PageToken`` itself), and only on the configured host (:func:`~.hosts.resolve_link`). The
+2008-08-01 API has no links: its documented mechanism is the ``page``/``num`` query, so
+:class:`PagingV2008` builds those from the URL of the page it decodes.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import Any, Generic, Protocol, TypeVar
+import functools
+from collections import deque
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, overload
 
 import attrs
 from yarl import URL
 
-from .errors import UnsafeURLError
+from .errors import TwilioValidationError, UnsafeURLError
 from .hosts import Hosts, Product, resolve_link
 
-__all__ = ["Page", "PageData", "Paging", "PagingV1", "PagingV2010", "stream_records"]
+__all__ = [
+    "Page",
+    "PageData",
+    "Paging",
+    "PagingV1",
+    "PagingV2008",
+    "PagingV2010",
+    "stream_records",
+]
 
 M = TypeVar("M")
 Pairs = list[tuple[str, str]]
 
 MAX_PAGE_SIZE = 1000
 PREFETCH_TASK_NAME = "twilio_async: next page"
+# Pages fetched ahead of the consumer when every page URL is known from the first page
+# (further bounded by the client's max_concurrency). Each holds one raw page in memory.
+MAX_PAGE_WINDOW = 8
 
 
 class PageDecodeError(ValueError):
@@ -45,16 +71,27 @@ class PageData:
     url: str | None = None
     first_page_url: str | None = None
     previous_page_url: str | None = None
+    total: int | None = None
+    num_pages: int | None = None
+    # Every later page's URL, in order, when this page tells them all (2008-08-01
+    # ``numpages``); None when only ``next_url`` is known. Lets streams fetch ahead.
+    later_page_urls: Sequence[URL] | None = attrs.field(default=None, repr=False)
 
 
 class Paging(Protocol):
-    """How a list endpoint pages: the query that asks for a page, and the envelope."""
+    """How a list endpoint pages: the query that asks for a page, and the envelope.
+
+    ``decode`` is given the URL the page was fetched from; envelopes that do not link to
+    their neighbours (2008-08-01) need it to tell where the other pages are.
+    """
 
     def query(
         self, *, page_size: int | None, page_number: int | None, page_token: str | None
     ) -> Pairs: ...
 
-    def decode(self, body: Any, *, product: Product, hosts: Hosts) -> PageData: ...
+    def decode(
+        self, body: Any, *, product: Product, hosts: Hosts, url: URL | None = None
+    ) -> PageData: ...
 
 
 def _int(value: Any) -> int | None:
@@ -101,60 +138,182 @@ def _common_query(page_size: int | None, page_number: int | None, page_token: st
 
 
 @attrs.frozen
-class PagingV2010:
-    """API 2010-04-01: records under ``list_key``; relative ``next_page_uri`` at top level."""
+class _JsonPaging:
+    """A JSON list envelope: the records under a key, and page metadata with links named
+    ``next_page_<link>``, ``first_page_<link>``, ``previous_page_<link>`` and ``<link>``."""
 
     list_key: str
+    link: ClassVar[str]
 
     def query(
         self, *, page_size: int | None, page_number: int | None, page_token: str | None
     ) -> Pairs:
         return _common_query(page_size, page_number, page_token)
 
-    def decode(self, body: Any, *, product: Product, hosts: Hosts) -> PageData:
+    def _meta(self, body: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
+        """Where the metadata lives, and the key of the records."""
+        raise NotImplementedError
+
+    def decode(
+        self, body: Any, *, product: Product, hosts: Hosts, url: URL | None = None
+    ) -> PageData:
         if not isinstance(body, Mapping):
             raise PageDecodeError("page is not a JSON object")
+        meta, key = self._meta(body)
+        link = self.link
         return PageData(
-            records=_records(body, self.list_key),
-            next_url=_link(body.get("next_page_uri"), product=product, hosts=hosts),
-            page_number=_int(body.get("page")),
-            page_size=_int(body.get("page_size")),
-            url=_absolute(body.get("uri"), product=product, hosts=hosts),
-            first_page_url=_absolute(body.get("first_page_uri"), product=product, hosts=hosts),
+            records=_records(body, key),
+            next_url=_link(meta.get(f"next_page_{link}"), product=product, hosts=hosts),
+            page_number=_int(meta.get("page")),
+            page_size=_int(meta.get("page_size")),
+            url=_absolute(meta.get(link), product=product, hosts=hosts),
+            first_page_url=_absolute(meta.get(f"first_page_{link}"), product=product, hosts=hosts),
             previous_page_url=_absolute(
-                body.get("previous_page_uri"), product=product, hosts=hosts
+                meta.get(f"previous_page_{link}"), product=product, hosts=hosts
             ),
         )
 
 
 @attrs.frozen
-class PagingV1:
-    """Marketplace v1 and preview: ``meta`` holds absolute URLs and the records' ``key``."""
+class PagingV2010(_JsonPaging):
+    """API 2010-04-01: records under ``list_key``; metadata at the top level with relative
+    ``*_uri`` links."""
 
-    list_key: str
+    link: ClassVar[str] = "uri"
+
+    def _meta(self, body: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
+        return body, self.list_key
+
+
+@attrs.frozen
+class PagingV1(_JsonPaging):
+    """Marketplace v1 and preview: a ``meta`` object with absolute ``*_url`` links and the
+    records' ``key``."""
+
+    link: ClassVar[str] = "url"
+
+    def _meta(self, body: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
+        meta = body.get("meta")
+        if not isinstance(meta, Mapping):
+            raise PageDecodeError("page has no 'meta' object")
+        return meta, _str(meta.get("key")) or self.list_key
+
+
+def _decimal(value: Any) -> int | None:
+    """A non-negative integer written in ASCII digits (an XML attribute), or None."""
+    if isinstance(value, str) and value.isascii() and value.isdecimal():
+        return int(value)
+    return None
+
+
+def with_page_number(url: URL, page: int, num: int | None = None) -> URL:
+    """``url`` asking for page ``page`` (0-based) of ``num`` records: the 2008-08-01 query.
+
+    Every other query pair (the list's filters) is kept byte for byte, in its place.
+    """
+    drop = ("page", "num") if num is not None else ("page",)
+    pairs = [
+        pair
+        for pair in url.raw_query_string.split("&")
+        if pair and pair.partition("=")[0] not in drop
+    ]
+    pairs.append(f"page={page}")
+    if num is not None:
+        pairs.append(f"num={num}")
+    base = str(url.with_query(None).with_fragment(None))
+    return URL(f"{base}?{'&'.join(pairs)}", encoded=True)
+
+
+class _PageUrls(Sequence[URL]):
+    """The URLs of a range of pages of a page-numbered list, built on demand (a list of
+    ten thousand pages costs no more than one of two)."""
+
+    __slots__ = ("_num", "_pages", "_url")
+
+    def __init__(self, url: URL, pages: range, num: int | None) -> None:
+        self._url = url
+        self._pages = pages
+        self._num = num
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    @overload
+    def __getitem__(self, index: int) -> URL: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[URL]: ...
+
+    def __getitem__(self, index: int | slice) -> URL | Sequence[URL]:
+        if isinstance(index, slice):
+            return _PageUrls(self._url, self._pages[index], self._num)
+        return with_page_number(self._url, self._pages[index], self._num)
+
+    def __repr__(self) -> str:
+        return f"<page URLs {self._pages.start}..{self._pages.stop - 1} of {self._url}>"
+
+
+@attrs.frozen
+class PagingV2008:
+    """API 2008-08-01 (XML): the list element carries ``page`` (0-based), ``numpages``,
+    ``pagesize``, ``total``, ``start`` and ``end`` attributes, and one ``record_key`` child
+    per record. There are no links: page *n* is asked for with the query ``page=n&num=N``,
+    so every later page's URL is known from the first page (``later_page_urls``).
+
+    The body is the list element as :class:`~twilio_async.xml.XmlCodec` decodes it:
+    attributes under ``@name``, a repeated child as a list, a single one as a mapping.
+    """
+
+    record_key: str
 
     def query(
         self, *, page_size: int | None, page_number: int | None, page_token: str | None
     ) -> Pairs:
-        return _common_query(page_size, page_number, page_token)
+        if page_token is not None:
+            raise TwilioValidationError(
+                "the 2008-08-01 API pages by number: pass page_number, not page_token",
+                param="page_token",
+            )
+        pairs: Pairs = []
+        if page_number is not None:
+            pairs.append(("page", str(page_number)))
+        if page_size is not None:
+            pairs.append(("num", str(page_size)))
+        return pairs
 
-    def decode(self, body: Any, *, product: Product, hosts: Hosts) -> PageData:
+    def decode(
+        self, body: Any, *, product: Product, hosts: Hosts, url: URL | None = None
+    ) -> PageData:
+        if url is None:
+            raise TypeError("PagingV2008.decode() needs the url the page was fetched from")
         if not isinstance(body, Mapping):
-            raise PageDecodeError("page is not a JSON object")
-        meta = body.get("meta")
-        if not isinstance(meta, Mapping):
-            raise PageDecodeError("page has no 'meta' object")
-        key = _str(meta.get("key")) or self.list_key
+            raise PageDecodeError("the response holds no list element")
+        page = _decimal(body.get("@page"))
+        num_pages = _decimal(body.get("@numpages"))
+        if page is None or num_pages is None:
+            raise PageDecodeError("the list element has no valid page/numpages attributes")
+        page_size = _decimal(body.get("@pagesize"))
+        found = body.get(self.record_key, [])  # absent: no records; None: an empty element
+        records = found if isinstance(found, list) else [found]
+        for record in records:
+            if not isinstance(record, Mapping):
+                raise PageDecodeError(f"a {self.record_key!r} element holds no fields")
+        # Later pages are asked for with the page size the server used for this one, so
+        # that page boundaries line up even if it adjusted the requested num.
+        later = _PageUrls(url, range(page + 1, num_pages), page_size)
         return PageData(
-            records=_records(body, key),
-            next_url=_link(meta.get("next_page_url"), product=product, hosts=hosts),
-            page_number=_int(meta.get("page")),
-            page_size=_int(meta.get("page_size")),
-            url=_absolute(meta.get("url"), product=product, hosts=hosts),
-            first_page_url=_absolute(meta.get("first_page_url"), product=product, hosts=hosts),
-            previous_page_url=_absolute(
-                meta.get("previous_page_url"), product=product, hosts=hosts
+            records=records,
+            next_url=later[0] if later else None,
+            page_number=page,
+            page_size=page_size,
+            url=str(url),
+            first_page_url=str(with_page_number(url, 0, page_size)),
+            previous_page_url=(
+                str(with_page_number(url, page - 1, page_size)) if page > 0 else None
             ),
+            total=_decimal(body.get("@total")),
+            num_pages=num_pages,
+            later_page_urls=later,
         )
 
 
@@ -163,7 +322,8 @@ class Page(Generic[M]):
     """One page of typed records, and the way to the next one.
 
     Iterate it, index it, or take ``records``; ``await page.next_page()`` returns the
-    following page, or None after the last one.
+    following page, or None after the last one. ``total`` and ``num_pages`` are filled in
+    when the API tells them (2008-08-01).
     """
 
     records: list[M]
@@ -173,6 +333,8 @@ class Page(Generic[M]):
     url: str | None = None
     first_page_url: str | None = None
     previous_page_url: str | None = None
+    total: int | None = None
+    num_pages: int | None = None
     _fetch: Callable[[URL], Awaitable[Page[M]]] | None = attrs.field(
         default=None, repr=False, eq=False, alias="fetch"
     )
@@ -198,58 +360,130 @@ class Page(Generic[M]):
         return self.records[index]
 
 
-async def _discard(task: asyncio.Future[Any]) -> None:
-    """Cancel a prefetch the consumer no longer needs, and wait for it to finish.
+async def _discard(tasks: Collection[asyncio.Future[Any]]) -> None:
+    """Cancel page fetches the consumer no longer needs, and wait for them to finish.
 
     Waiting (rather than only cancelling) means no task outlives the stream, and reading
-    the outcome means a failed prefetch never logs "exception was never retrieved".
+    each outcome means a failed fetch never logs "exception was never retrieved".
     """
-    if not task.done():
+    waiting = [task for task in tasks if not task.done()]
+    for task in waiting:
         task.cancel()
-        await asyncio.wait({task})
-    if not task.cancelled():
-        task.exception()
+    if waiting:
+        await asyncio.wait(waiting)
+    for task in tasks:
+        if not task.cancelled():
+            task.exception()
+
+
+# Fetching a page answers a function that decodes it, so that a stream can choose where
+# the decoding (CPU) happens: see stream_records.
+PageFetch = Callable[[URL], Awaitable[Callable[[], PageData]]]
+
+
+def _start(fetch: Callable[[], Awaitable[Any]]) -> asyncio.Future[Any]:
+    task = asyncio.ensure_future(fetch())
+    if isinstance(task, asyncio.Task):
+        task.set_name(PREFETCH_TASK_NAME)
+    return task
+
+
+async def _fetch_decoded(following: PageFetch, url: URL) -> PageData:
+    return (await following(url))()
 
 
 async def stream_records(
     first: Callable[[], Awaitable[PageData]],
-    following: Callable[[URL], Awaitable[PageData]],
+    following: PageFetch,
     make: Callable[[Mapping[str, Any]], M],
     *,
     limit: int | None = None,
+    window: int = 1,
+    bad_record: Callable[[Exception], Exception] | None = None,
 ) -> AsyncIterator[M]:
-    """Yield records page after page, one page request ahead of the consumer.
+    """Yield records page after page, strictly in page order, fetching ahead.
+
+    ``first()`` fetches and decodes the first page; ``following(url)`` fetches a later page
+    and answers a function that decodes it.
+
+    When pages only link to the next one, one page request is in flight ahead of the
+    consumer, and it is decoded as soon as it arrives (while the consumer is still busy
+    with the current page).
+
+    When the first page tells every later page's URL (:attr:`PageData.later_page_urls`),
+    up to ``window`` later pages are requested concurrently ahead of the consumer (each
+    request still waits for a slot of the client's ``max_concurrency``). Their bodies are
+    kept undecoded, so at most ``window`` raw pages wait in memory besides the page being
+    yielded, and each is decoded when the consumer reaches it: decoding follows page
+    order, and a slot is refilled as soon as its page is taken instead of after every
+    page that arrived with it has been decoded. An empty later page ends such a stream:
+    the list has shrunk since the first page, and no page after it can hold records.
+
+    Either way, newly started requests are given one turn of the event loop to go out
+    before records are handed to the consumer.
 
     ``limit`` stops both yielding and fetching: no page is requested once the records
-    already received cover it. Breaking out of the loop (or cancelling the consumer)
-    cancels the request in flight.
+    already received, plus those the pages in flight are expected to hold, cover it.
+    Breaking out of the loop, cancelling the consumer, or a page failing cancels every
+    request in flight and waits for it, so no task outlives the stream.
+
+    A record ``make`` cannot read (``ValueError``/``TypeError``) raises what
+    ``bad_record(error)`` returns, when given.
     """
+    if window < 1:
+        raise ValueError("window must be at least 1")
     if limit is not None and limit <= 0:
         return
     remaining = limit
     page = await first()
-    pending: asyncio.Future[PageData] | None = None
+    known = page.later_page_urls
+    later: Iterator[URL] | None = None if known is None else iter(known)
+    ahead = 1 if later is None else window
+    # What a page in flight is expected to hold, to stop fetching once limit is covered.
+    per_page = max(page.page_size or len(page.records), 1)
+    pending: deque[asyncio.Future[Any]] = deque()
     try:
         while True:
             records = page.records
-            next_url = page.next_url
-            if next_url is not None and (remaining is None or remaining > len(records)):
-                pending = asyncio.ensure_future(following(next_url))
-                if isinstance(pending, asyncio.Task):
-                    pending.set_name(PREFETCH_TASK_NAME)
-            del page  # only the records are needed now: let the envelope go
             if remaining is not None and remaining < len(records):
                 records = records[:remaining]
+            left = None if remaining is None else remaining - len(records)
+            source = later
+            if source is None:
+                source = iter(() if page.next_url is None else (page.next_url,))
+            started = False
+            while len(pending) < ahead and (left is None or left > len(pending) * per_page):
+                url = next(source, None)
+                if url is None:
+                    break
+                if later is None:
+                    pending.append(_start(functools.partial(_fetch_decoded, following, url)))
+                else:
+                    pending.append(_start(functools.partial(following, url)))
+                started = True
+            del page  # only the records are needed now: let the envelope go
+            if started:
+                await asyncio.sleep(0)  # let the new requests go out before the consumer runs
             for record in records:
-                yield make(record)
-            if remaining is not None:
-                remaining -= len(records)
-                if remaining <= 0:
-                    return
-            if pending is None:
+                try:
+                    item = make(record)
+                except (ValueError, TypeError) as exc:
+                    if bad_record is None:
+                        raise
+                    raise bad_record(exc) from None
+                yield item
+            if left is not None and left <= 0:
                 return
-            page = await pending
-            pending = None
+            remaining = left
+            if not pending:
+                return
+            if later is None:
+                page = await pending.popleft()
+            else:
+                decode = await pending.popleft()
+                page = decode()
+                if not page.records:
+                    return
     finally:
-        if pending is not None:
+        if pending:
             await _discard(pending)

@@ -33,6 +33,7 @@ __all__ = [
     "AreaCode",
     "JsonObject",
     "MaxLength",
+    "NationalNumber",
     "ParamSchema",
     "PhoneNumberPattern",
     "Range",
@@ -113,6 +114,10 @@ PhoneNumberPattern = _Check(
     _PATTERN_RE, "digits, optionally with a leading '+' and '*' wildcards (e.g. '867' or '+1415*')"
 )
 AreaCode = _Check(_AREA_CODE_RE, "a three-digit area code such as '415'")
+# The 2008-08-01 API's phone numbers: ten digits, no "+1", no decoration.
+NationalNumber = _Check(
+    re.compile(r"^[0-9]{10}\Z"), "a 10-digit US phone number such as '4158675309'"
+)
 
 
 class _WebhookUrl:

@@ -1,5 +1,13 @@
 """Typed response models. Every model is a frozen, slotted attrs class."""
 
+from .add_ons import (
+    AssignedAddOn,
+    AssignedAddOnExtension,
+    AvailableAddOn,
+    AvailableAddOnExtension,
+    InstalledAddOn,
+    InstalledAddOnExtension,
+)
 from .common import FrozenDict, HttpMethod, OpenEnum
 from .incoming_phone_number import (
     AddressRequirement,
@@ -9,14 +17,22 @@ from .incoming_phone_number import (
     PhoneNumberCapabilities,
     VoiceReceiveMode,
 )
+from .incoming_phone_number_v2008 import IncomingPhoneNumberV2008
 
 __all__ = [
     "AddressRequirement",
+    "AssignedAddOn",
+    "AssignedAddOnExtension",
+    "AvailableAddOn",
+    "AvailableAddOnExtension",
     "EmergencyAddressStatus",
     "EmergencyStatus",
     "FrozenDict",
     "HttpMethod",
     "IncomingPhoneNumber",
+    "IncomingPhoneNumberV2008",
+    "InstalledAddOn",
+    "InstalledAddOnExtension",
     "OpenEnum",
     "PhoneNumberCapabilities",
     "VoiceReceiveMode",

@@ -1,5 +1,12 @@
 """Resource classes: thin, declarative descriptions of Twilio endpoints."""
 
+from .assigned_add_ons import (
+    AssignedAddOnContext,
+    AssignedAddOnCreate,
+    AssignedAddOnExtensionContext,
+    AssignedAddOnExtensionList,
+    AssignedAddOnList,
+)
 from .incoming_phone_numbers import (
     IncomingPhoneNumberContext,
     IncomingPhoneNumberCreate,
@@ -12,16 +19,49 @@ from .incoming_phone_numbers import (
     NumberConfiguration,
     TollFreeList,
 )
+from .marketplace import (
+    AvailableAddOnContext,
+    AvailableAddOnExtensionContext,
+    AvailableAddOnExtensionList,
+    AvailableAddOnList,
+    InstalledAddOnContext,
+    InstalledAddOnCreate,
+    InstalledAddOnExtensionContext,
+    InstalledAddOnExtensionList,
+    InstalledAddOnExtensionUpdate,
+    InstalledAddOnList,
+    InstalledAddOnUpdate,
+    Marketplace,
+    Preview,
+)
 
 __all__ = [
+    "AssignedAddOnContext",
+    "AssignedAddOnCreate",
+    "AssignedAddOnExtensionContext",
+    "AssignedAddOnExtensionList",
+    "AssignedAddOnList",
+    "AvailableAddOnContext",
+    "AvailableAddOnExtensionContext",
+    "AvailableAddOnExtensionList",
+    "AvailableAddOnList",
     "IncomingPhoneNumberContext",
     "IncomingPhoneNumberCreate",
     "IncomingPhoneNumberFilters",
     "IncomingPhoneNumberList",
     "IncomingPhoneNumberTypeCreate",
     "IncomingPhoneNumberUpdate",
+    "InstalledAddOnContext",
+    "InstalledAddOnCreate",
+    "InstalledAddOnExtensionContext",
+    "InstalledAddOnExtensionList",
+    "InstalledAddOnExtensionUpdate",
+    "InstalledAddOnList",
+    "InstalledAddOnUpdate",
     "LocalList",
+    "Marketplace",
     "MobileList",
     "NumberConfiguration",
+    "Preview",
     "TollFreeList",
 ]

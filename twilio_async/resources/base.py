@@ -8,7 +8,8 @@ Public methods on concrete resources are one-line, fully typed wrappers.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+import functools
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 from urllib.parse import quote
 
@@ -19,9 +20,17 @@ from ..codecs import JSON, Codec
 from ..converter import record_structurer
 from ..errors import TwilioDecodeError, TwilioValidationError
 from ..hosts import Hosts, Product
-from ..pagination import MAX_PAGE_SIZE, Page, PageData, PageDecodeError, Paging, stream_records
+from ..pagination import (
+    MAX_PAGE_SIZE,
+    MAX_PAGE_WINDOW,
+    Page,
+    PageData,
+    PageDecodeError,
+    Paging,
+    stream_records,
+)
 from ..params import ParamSchema, validate_sid
-from ..transport import Request, Transport
+from ..transport import Request, Response, Transport
 
 __all__ = [
     "Collection",
@@ -30,6 +39,7 @@ __all__ = [
     "Endpoint",
     "Instance",
     "ListResource",
+    "Mount",
     "Resource",
 ]
 
@@ -59,6 +69,41 @@ class Endpoint:
         return hosts.url(self.product, path, raw_query)
 
 
+@attrs.frozen
+class Mount:
+    """Serve a family of endpoints from another product and path root.
+
+    Twilio serves some APIs twice with the same resources: Marketplace v1 lives at
+    ``marketplace.twilio.com/v1`` and the deprecated preview at
+    ``preview.twilio.com/marketplace``. Resource classes are declared once, against one of
+    them; a resource tree opened with
+    ``Mount(Product.MARKETPLACE, "/v1", Product.PREVIEW, "/marketplace")`` sends every
+    request of an endpoint of ``product`` under ``root`` to ``to_product`` under ``to_root``
+    instead. Endpoints of other products are left alone.
+    """
+
+    product: Product
+    root: str
+    to_product: Product
+    to_root: str
+
+    def apply(self, endpoint: Endpoint) -> Endpoint:
+        return _mounted(endpoint, self)
+
+
+@functools.lru_cache(maxsize=256)
+def _mounted(endpoint: Endpoint, mount: Mount) -> Endpoint:
+    if endpoint.product is not mount.product:
+        return endpoint
+    if not endpoint.path.startswith(mount.root + "/"):
+        raise ValueError(f"endpoint {endpoint.path!r} is not under {mount.root!r}")
+    return attrs.evolve(
+        endpoint,
+        product=mount.to_product,
+        path=mount.to_root + endpoint.path[len(mount.root) :],
+    )
+
+
 class Core:
     """What every resource of one client shares: the transport, hosts and account."""
 
@@ -69,11 +114,11 @@ class Core:
         self.hosts = hosts
         self.account_sid = account_sid
 
-    async def call(
+    async def send(
         self, method: str, url: URL, *, codec: Codec = JSON, form: Pairs | None = None
-    ) -> Any:
-        """Send one request through the transport and decode its body."""
-        response = await self.transport.request(
+    ) -> Response:
+        """Send one request through the transport; the body is left undecoded."""
+        return await self.transport.request(
             Request(
                 method=method,
                 url=url,
@@ -81,6 +126,12 @@ class Core:
                 accept=codec.accept,
             )
         )
+
+    async def call(
+        self, method: str, url: URL, *, codec: Codec = JSON, form: Pairs | None = None
+    ) -> Any:
+        """Send one request through the transport and decode its body."""
+        response = await self.send(method, url, codec=codec, form=form)
         if method == "DELETE" or response.status == 204:
             return None
         return codec.decode(response.body, method=method, url=str(url))
@@ -90,20 +141,32 @@ R = TypeVar("R", bound="Resource")
 
 
 class Resource:
-    """A node of the resource tree: a core plus the path parameters that locate it."""
+    """A node of the resource tree: a core, the path parameters that locate it, and the
+    :class:`Mount` (if any) that re-hosts its endpoints. Children inherit both."""
 
-    __slots__ = ("_core", "_path")
+    __slots__ = ("_core", "_mount", "_path")
 
-    def __init__(self, core: Core, path: Mapping[str, str]) -> None:
+    _endpoint: ClassVar[Endpoint]
+
+    def __init__(self, core: Core, path: Mapping[str, str], mount: Mount | None = None) -> None:
         self._core = core
         self._path = dict(path)
+        self._mount = mount
+
+    @property
+    def _where(self) -> Endpoint:
+        """The class's endpoint, re-hosted by this tree's mount."""
+        endpoint = self._endpoint
+        return endpoint if self._mount is None else self._mount.apply(endpoint)
 
     def _child(self, cls: type[R], **extra: str) -> R:
-        return cls(self._core, {**self._path, **extra})
+        return cls(self._core, {**self._path, **extra}, self._mount)
 
     def __repr__(self) -> str:
-        where = ", ".join(f"{k}={v!r}" for k, v in self._path.items())
-        return f"<{type(self).__name__} {where}>"
+        parts = [f"{k}={v!r}" for k, v in self._path.items()]
+        if self._mount is not None:
+            parts.append(f"at={self._mount.to_product.value}{self._mount.to_root}")
+        return f"<{type(self).__name__} {', '.join(parts)}>"
 
 
 def _structure_one(model: type[M], data: Any, *, method: str, url: URL) -> M:
@@ -133,8 +196,9 @@ class ListResource(Resource, Generic[M]):
         if schema is None:  # pragma: no cover - a resource without create never calls this
             raise TypeError(f"{type(self).__name__} does not support create")
         form = schema.encode(params)  # validates before anything is sent
-        url = self._endpoint.url(self._core.hosts, self._path)
-        data = await self._core.call("POST", url, codec=self._endpoint.codec, form=form)
+        endpoint = self._where
+        url = endpoint.url(self._core.hosts, self._path)
+        data = await self._core.call("POST", url, codec=endpoint.codec, form=form)
         return cast(M, _structure_one(self._model, data, method="POST", url=url))
 
     def _first_page_url(
@@ -163,14 +227,25 @@ class ListResource(Resource, Generic[M]):
         query.extend(
             self._paging.query(page_size=page_size, page_number=page_number, page_token=page_token)
         )
-        return self._endpoint.url(self._core.hosts, self._path, query)
+        return self._where.url(self._core.hosts, self._path, query)
 
-    async def _fetch_page_data(self, url: URL) -> PageData:
-        body = await self._core.call("GET", url, codec=self._endpoint.codec)
+    async def _fetch_page(self, url: URL) -> Callable[[], PageData]:
+        """GET the page at ``url``; the answer decodes it (streams choose when)."""
+        response = await self._core.send("GET", url, codec=self._where.codec)
+        return functools.partial(self._decode_page, url, response.body)
+
+    def _decode_page(self, url: URL, raw: bytes) -> PageData:
+        endpoint = self._where
+        body = endpoint.codec.decode(raw, method="GET", url=str(url))
         try:
-            return self._paging.decode(body, product=self._endpoint.product, hosts=self._core.hosts)
+            return self._paging.decode(
+                body, product=endpoint.product, hosts=self._core.hosts, url=url
+            )
         except PageDecodeError as exc:
             raise TwilioDecodeError(str(exc), method="GET", url=str(url)) from None
+
+    async def _fetch_page_data(self, url: URL) -> PageData:
+        return (await self._fetch_page(url))()
 
     async def _page_at(self, url: URL) -> Page[M]:
         data = await self._fetch_page_data(url)
@@ -189,6 +264,8 @@ class ListResource(Resource, Generic[M]):
             url=data.url,
             first_page_url=data.first_page_url,
             previous_page_url=data.previous_page_url,
+            total=data.total,
+            num_pages=data.num_pages,
             fetch=self._page_at,
             next=data.next_url,
         )
@@ -224,7 +301,20 @@ class ListResource(Resource, Generic[M]):
         def first() -> Any:
             return self._fetch_page_data(first_url)
 
-        return stream_records(first, self._fetch_page_data, make, limit=limit)
+        # Pages fetched ahead when every page URL is known up front: bounded so that memory
+        # stays a few pages, and never more than the client lets be in flight at all.
+        window = min(self._core.transport.max_concurrency, MAX_PAGE_WINDOW)
+
+        def bad_record(error: Exception) -> Exception:
+            return TwilioDecodeError(
+                f"cannot read a {self._model.__name__} record: {error}",
+                method="GET",
+                url=str(first_url),
+            )
+
+        return stream_records(
+            first, self._fetch_page, make, limit=limit, window=window, bad_record=bad_record
+        )
 
     async def _list(
         self, filters: Mapping[str, Any], *, limit: int | None, page_size: int | None
@@ -246,7 +336,7 @@ class ListResource(Resource, Generic[M]):
         )
 
     def stream(self, *, limit: int | None = None, page_size: int | None = None) -> AsyncIterator[M]:
-        """Iterate every record (up to ``limit``), prefetching one page ahead."""
+        """Iterate every record (up to ``limit``), fetching pages ahead of the consumer."""
         return self._stream({}, limit=limit, page_size=page_size)
 
     async def list(self, *, limit: int | None = None, page_size: int | None = None) -> list[M]:
@@ -258,7 +348,7 @@ class ListResource(Resource, Generic[M]):
         from ..hosts import resolve_link
 
         return await self._page_at(
-            resolve_link(url, product=self._endpoint.product, hosts=self._core.hosts)
+            resolve_link(url, product=self._where.product, hosts=self._core.hosts)
         )
 
 
@@ -291,12 +381,12 @@ class Instance(Resource, Generic[M]):
         return self._path[self._sid_key]
 
     def _url(self) -> URL:
-        return self._endpoint.url(self._core.hosts, self._path)
+        return self._where.url(self._core.hosts, self._path)
 
     async def fetch(self) -> M:
         """Fetch the resource. Raises :class:`~twilio_async.errors.NotFoundError` if absent."""
         url = self._url()
-        data = await self._core.call("GET", url, codec=self._endpoint.codec)
+        data = await self._core.call("GET", url, codec=self._where.codec)
         return cast(M, _structure_one(self._model, data, method="GET", url=url))
 
     async def _update(self, params: Mapping[str, Any]) -> M:
@@ -306,7 +396,7 @@ class Instance(Resource, Generic[M]):
         form = schema.encode(params)
         url = self._url()
         method = self._update_method
-        data = await self._core.call(method, url, codec=self._endpoint.codec, form=form)
+        data = await self._core.call(method, url, codec=self._where.codec, form=form)
         return cast(M, _structure_one(self._model, data, method=method, url=url))
 
 
@@ -317,7 +407,7 @@ class Deletable(Instance[M]):
 
     async def delete(self) -> None:
         """Delete the resource. Raises :class:`~twilio_async.errors.NotFoundError` if absent."""
-        await self._core.call("DELETE", self._url(), codec=self._endpoint.codec)
+        await self._core.call("DELETE", self._url(), codec=self._where.codec)
 
 
 class Collection(ListResource[M], Generic[M, C]):
@@ -330,4 +420,4 @@ class Collection(ListResource[M], Generic[M, C]):
     def __call__(self, sid: str) -> C:
         instance = self._instance
         validate_sid(sid, instance._sid_prefix, param=instance._sid_key)
-        return cast(C, instance(self._core, {**self._path, instance._sid_key: sid}))
+        return cast(C, instance(self._core, {**self._path, instance._sid_key: sid}, self._mount))

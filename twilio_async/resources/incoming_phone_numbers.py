@@ -19,6 +19,7 @@ from ..params import (
     WebhookUrl,
     schema,
 )
+from .assigned_add_ons import AssignedAddOnList
 from .base import Collection, Deletable, Endpoint, ListResource
 
 __all__ = [
@@ -111,6 +112,11 @@ class IncomingPhoneNumberContext(Deletable[IncomingPhoneNumber]):
     async def update(self, **params: Unpack[IncomingPhoneNumberUpdate]) -> IncomingPhoneNumber:
         """Change settings; pass ``""`` to clear a URL or SID, ``account_sid`` to move it."""
         return await self._update(params)
+
+    @property
+    def assigned_add_ons(self) -> AssignedAddOnList:
+        """The installed Add-ons assigned to this number."""
+        return self._child(AssignedAddOnList, resource_sid=self.sid)
 
 
 class _NumberList(ListResource[IncomingPhoneNumber]):

@@ -239,6 +239,45 @@ def envelope_2010(
     }
 
 
+def request_origin(request: web.Request) -> str:
+    """``scheme://host[:port]`` as the client addressed this server (for absolute URLs)."""
+    return f"{request.scheme}://{request.host}"
+
+
+def envelope_v1(
+    request: web.Request,
+    window: Window,
+    key: str,
+    items: list[Any],
+    filters: Sequence[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    """The v1/preview list envelope: records under ``key`` and a ``meta`` object whose
+    links are absolute URLs on the host the request was sent to."""
+
+    def url(page: int, token: str | None) -> str:
+        query = [*filters, ("PageSize", str(window.size)), ("Page", str(page))]
+        if token is not None:
+            query.append(("PageToken", token))
+        return f"{request_origin(request)}{request.path}?{urlencode(query)}"
+
+    return {
+        key: items,
+        "meta": {
+            "page": window.page,
+            "page_size": window.size,
+            "first_page_url": url(0, None),
+            "previous_page_url": (
+                url(max(window.page - 1, 0), window.previous_token)
+                if window.previous_token
+                else None
+            ),
+            "url": url(window.page, None),
+            "next_page_url": url(window.page + 1, window.next_token) if window.next_token else None,
+            "key": key,
+        },
+    }
+
+
 class FakeTwilio:
     """An in-process fake of Twilio's REST APIs, on a real socket bound to 127.0.0.1."""
 
@@ -265,9 +304,9 @@ class FakeTwilio:
         self._error_renderers: list[tuple[str, ErrorRenderer]] = []
         self._runner: web.AppRunner | None = None
         self.app = web.Application(middlewares=[self._middleware])
-        from . import numbers_api
+        from . import add_ons_api, legacy_api, numbers_api
 
-        for register in (numbers_api.register,):
+        for register in (numbers_api.register, add_ons_api.register, legacy_api.register):
             register(self)
 
     # -- identity -------------------------------------------------------------------------

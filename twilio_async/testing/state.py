@@ -12,9 +12,12 @@ import itertools
 import secrets
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:
+    from .marketplace import FakeMarketplace
 
 __all__ = ["FakeAccount", "FakeState", "new_sid"]
 
@@ -56,6 +59,11 @@ class FakeState:
     _sequence: Iterator[int] = attrs.field(factory=lambda: itertools.count(1))
     _clock: datetime = attrs.field(
         factory=lambda: datetime(2015, 7, 30, 23, 19, 4, tzinfo=timezone.utc)
+    )
+    # Add-on catalog, installs and assignments (testing/marketplace.py).
+    marketplace: FakeMarketplace = attrs.field(
+        default=attrs.Factory(lambda state: _new_marketplace(state), takes_self=True),
+        repr=False,
     )
 
     # -- accounts -----------------------------------------------------------------------
@@ -194,3 +202,9 @@ class FakeState:
 
     def numbers_of(self, account_sid: str) -> list[dict[str, Any]]:
         return [n for n in self.numbers.values() if n["account_sid"] == account_sid]
+
+
+def _new_marketplace(state: FakeState) -> FakeMarketplace:
+    from .marketplace import FakeMarketplace  # it imports this module
+
+    return FakeMarketplace(state)

@@ -1,0 +1,206 @@
+"""IncomingPhoneNumbers, legacy API 2008-08-01 (XML): the account's numbers, Local, TollFree.
+
+Wire: ``/2008-08-01/Accounts/{AccountSid}/IncomingPhoneNumbers[/Local|/TollFree|/{Sid}]``
+with no ``.json`` suffix; bodies are XML inside ``<TwilioResponse>``
+(:class:`~twilio_async.xml.XmlCodec`). Parameters go under the PascalCase of their names
+(``sms_fallback_url`` -> ``SmsFallbackUrl``), which is how this API spells them. Update is
+an HTTP PUT and requires ``url``. Lists page by number (``page``, ``num``) and say how many
+pages there are, so ``stream()`` fetches later pages concurrently (:class:`PagingV2008`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Literal, Union
+
+from typing_extensions import Required, TypedDict, Unpack
+
+from ..hosts import Product
+from ..models import HttpMethod, IncomingPhoneNumberV2008
+from ..pagination import Page, PagingV2008
+from ..params import AreaCode, MaxLength, NationalNumber, WebhookUrl, schema
+from ..xml import XML
+from .base import Collection, Deletable, Endpoint, ListResource
+
+__all__ = [
+    "IncomingPhoneNumberContextV2008",
+    "IncomingPhoneNumberFiltersV2008",
+    "IncomingPhoneNumberListV2008",
+    "IncomingPhoneNumberUpdateV2008",
+    "LocalCreateV2008",
+    "LocalListV2008",
+    "SmsSettingsV2008",
+    "TollFreeCreateV2008",
+    "TollFreeListV2008",
+    "VoiceSettingsV2008",
+]
+
+Method = Union[HttpMethod, Literal["GET", "POST"]]  # noqa: UP007 (evaluated at runtime on 3.10)
+Url = Annotated[str, WebhookUrl]
+
+
+class VoiceSettingsV2008(TypedDict, total=False):
+    """Settings every 2008 write accepts (besides ``url``). ``""`` clears a URL."""
+
+    friendly_name: Annotated[str, MaxLength(64)]
+    method: Method
+    voice_fallback_url: Url
+    voice_fallback_method: Method
+    voice_caller_id_lookup: bool
+
+
+class SmsSettingsV2008(TypedDict, total=False):
+    """The SMS webhooks. Toll-free numbers have none in this API."""
+
+    sms_url: Url
+    sms_method: Method
+    sms_fallback_url: Url
+    sms_fallback_method: Method
+
+
+class TollFreeCreateV2008(VoiceSettingsV2008, total=False):
+    """Provision a toll-free number, in ``area_code`` (e.g. ``"866"``) or any if omitted."""
+
+    area_code: Annotated[str, AreaCode]
+    url: Url
+
+
+class LocalCreateV2008(TollFreeCreateV2008, SmsSettingsV2008, total=False):
+    """Provision a local number, in ``area_code`` (e.g. ``"415"``) or anywhere in the US."""
+
+
+class IncomingPhoneNumberUpdateV2008(VoiceSettingsV2008, SmsSettingsV2008, total=False):
+    """Change a number's settings; the 2008 API requires ``url`` on every update."""
+
+    url: Required[Url]
+
+
+class IncomingPhoneNumberFiltersV2008(TypedDict, total=False):
+    """List filters: ``phone_number`` is the 10-digit number (``"4158675309"``)."""
+
+    phone_number: Annotated[str, NationalNumber]
+
+
+_ROOT = "/2008-08-01/Accounts/{account_sid}/IncomingPhoneNumbers"
+_FILTERS = schema(IncomingPhoneNumberFiltersV2008, operation="v2008.incoming_phone_numbers.list")
+
+
+class IncomingPhoneNumberContextV2008(Deletable[IncomingPhoneNumberV2008]):
+    """One number: ``client.api.v2008.incoming_phone_numbers("PN…")``."""
+
+    __slots__ = ()
+
+    _endpoint = Endpoint(Product.API, _ROOT + "/{sid}", codec=XML)
+    _model = IncomingPhoneNumberV2008
+    _sid_prefix = "PN"
+    _update_params = schema(
+        IncomingPhoneNumberUpdateV2008, operation="v2008.incoming_phone_numbers(sid).update"
+    )
+    _update_method = "PUT"
+
+    async def update(
+        self, **params: Unpack[IncomingPhoneNumberUpdateV2008]
+    ) -> IncomingPhoneNumberV2008:
+        """Change settings (an HTTP PUT); ``url`` is required, ``""`` clears another URL."""
+        return await self._update(params)
+
+
+class _NumberListV2008(ListResource[IncomingPhoneNumberV2008]):
+    """Listing shared by the main list and its Local/TollFree views."""
+
+    __slots__ = ()
+
+    _model = IncomingPhoneNumberV2008
+    _filters = _FILTERS
+    _paging = PagingV2008("incoming_phone_number")
+
+    async def page(
+        self,
+        *,
+        page_size: int | None = None,
+        page_number: int | None = None,
+        page_token: str | None = None,
+        **filters: Unpack[IncomingPhoneNumberFiltersV2008],
+    ) -> Page[IncomingPhoneNumberV2008]:
+        """One page (``page_number`` counts from 0; ``page_size`` is the API's ``num``).
+
+        The page knows ``total`` and ``num_pages``; ``next_page()`` follows it. This API
+        has no page tokens: a ``page_token`` raises TwilioValidationError.
+        """
+        return await self._page(
+            filters, page_size=page_size, page_number=page_number, page_token=page_token
+        )
+
+    def stream(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        **filters: Unpack[IncomingPhoneNumberFiltersV2008],
+    ) -> AsyncIterator[IncomingPhoneNumberV2008]:
+        """Every matching number, in order. The first page says how many pages there are,
+        so the later ones are fetched concurrently (a bounded window ahead of you)."""
+        return self._stream(filters, limit=limit, page_size=page_size)
+
+    async def list(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        **filters: Unpack[IncomingPhoneNumberFiltersV2008],
+    ) -> list[IncomingPhoneNumberV2008]:
+        """Every matching number (up to ``limit``) in one list."""
+        return await self._list(filters, limit=limit, page_size=page_size)
+
+
+class LocalListV2008(_NumberListV2008):
+    """``client.api.v2008.incoming_phone_numbers.local``: local numbers only."""
+
+    __slots__ = ()
+
+    _endpoint = Endpoint(Product.API, _ROOT + "/Local", codec=XML)
+    _create_params = schema(LocalCreateV2008, operation="v2008.incoming_phone_numbers.local.create")
+
+    async def create(self, **params: Unpack[LocalCreateV2008]) -> IncomingPhoneNumberV2008:
+        """Provision a local number. Raises BadRequestError (code 21452) if none matches."""
+        return await self._create(params)
+
+
+class TollFreeListV2008(_NumberListV2008):
+    """``client.api.v2008.incoming_phone_numbers.toll_free``: toll-free numbers only."""
+
+    __slots__ = ()
+
+    _endpoint = Endpoint(Product.API, _ROOT + "/TollFree", codec=XML)
+    _create_params = schema(
+        TollFreeCreateV2008, operation="v2008.incoming_phone_numbers.toll_free.create"
+    )
+
+    async def create(self, **params: Unpack[TollFreeCreateV2008]) -> IncomingPhoneNumberV2008:
+        """Provision a toll-free number (no SMS settings in this API). Raises
+        BadRequestError (code 21452) if none matches."""
+        return await self._create(params)
+
+
+class IncomingPhoneNumberListV2008(
+    _NumberListV2008,
+    Collection[IncomingPhoneNumberV2008, IncomingPhoneNumberContextV2008],
+):
+    """``client.api.v2008.incoming_phone_numbers``: every number of the account.
+
+    Provisioning goes through :attr:`local` or :attr:`toll_free` (the 2008 API has no
+    create on this list).
+    """
+
+    __slots__ = ()
+
+    _endpoint = Endpoint(Product.API, _ROOT, codec=XML)
+    _instance = IncomingPhoneNumberContextV2008
+
+    @property
+    def local(self) -> LocalListV2008:
+        return self._child(LocalListV2008)
+
+    @property
+    def toll_free(self) -> TollFreeListV2008:
+        return self._child(TollFreeListV2008)

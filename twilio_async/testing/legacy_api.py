@@ -1,0 +1,283 @@
+"""The fake's IncomingPhoneNumbers routes, legacy API 2008-08-01 (XML).
+
+They serve the same in-memory inventory as the 2010-04-01 routes (``state.numbers``): a
+number provisioned through one API shows up in the other. The rules:
+
+* **Paths** ``/2008-08-01/Accounts/{AccountSid}/IncomingPhoneNumbers``, ``…/Local``,
+  ``…/TollFree`` and ``…/{PN sid}``, no suffix. Bodies are XML inside ``<TwilioResponse>``;
+  every error under ``/2008-08-01`` (auth failures, unknown paths and injected faults
+  included) is ``<TwilioResponse><RestException>`` with ``Status``, ``Message``, ``Code``
+  and ``MoreInfo``.
+* **Which numbers** This API only knows US numbers: the account's ``+1`` numbers are
+  listed, ``PhoneNumber`` as the 10 digits without ``+1``; other numbers do not exist here
+  (not listed, 404 by SID). ``Local`` lists the numbers of type ``local``, ``TollFree``
+  those of type ``tollfree`` (800/833/844/855/866/877/888).
+* **Record** elements in the documented order, ``VoiceCallerIdLookup`` as ``0``/``1``,
+  dates in RFC 2822 with the offset the stored date has. An unset value is an empty
+  element, and so is a webhook method whose URL is unset (as in the docs' "No SMS or
+  Fallback configured" example). Toll-free numbers have no SMS in this API: their records
+  have no ``Sms*`` elements (as in the docs' toll-free example), and SMS parameters sent
+  for them are ignored.
+* **Lists** ``PhoneNumber`` filters on the exact 10-digit number. ``page`` (0-based,
+  default 0) and ``num`` (1..1000, default 50) select the page; the list element carries
+  ``page``, ``numpages`` (at least 1), ``pagesize``, ``total``, ``start`` and ``end`` (the
+  index of the page's last record; ``start`` when the page is empty). A page past the end
+  is empty.
+* **Provisioning** ``POST …/Local`` or ``…/TollFree`` with an optional ``AreaCode``
+  (three digits, first 2-9, else 400/21451). Without one, a number is found in any area
+  code that has numbers left. Area codes in ``state.exhausted_area_codes``, a toll-free
+  area code on ``Local`` and a non-toll-free one on ``TollFree`` have no numbers: 400
+  with code 21452. The new record gets ``api_version`` ``2008-08-01``. Answer: 201.
+* **Update** is ``PUT`` as documented; ``POST`` is accepted too. ``Url`` is required
+  (400/20422 without it). ``DELETE`` releases the number (204).
+
+**"Not Supported."** The docs describe each resource's methods in the order GET, POST,
+PUT, DELETE and print "Not Supported." in place of each one that does not exist. Read
+that way: the base list documents GET and then three "Not Supported." lines, so POST, PUT
+and DELETE are not supported on it (provisioning is on Local/TollFree only); Local and
+TollFree document GET and POST, then two "Not Supported." lines: PUT and DELETE. The
+instance documents GET, an update (PUT) and a release (DELETE), and has no "Not
+Supported." line. Every method read as not supported answers 405 with code 20004.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape, quoteattr
+
+from aiohttp import web
+
+from ..dates import format_rfc2822, parse_datetime
+from .numbers_api import _check_value
+from .server import FakeError, check_account, query_pairs, request_form
+from .state import TOLL_FREE_PREFIXES
+
+if TYPE_CHECKING:
+    from .server import FakeTwilio
+
+__all__ = ["ROOT", "register", "render_number_2008", "xml_error"]
+
+ROOT = "/2008-08-01/Accounts/{account_sid}/IncomingPhoneNumbers"
+
+TOLL_FREE_AREA_CODES = tuple(prefix[2:] for prefix in TOLL_FREE_PREFIXES)
+LOCAL_AREA_CODES = ("415", "212", "312", "206", "512", "617", "303", "404")
+_KINDS = {"Local": "local", "TollFree": "tollfree"}
+_NANP = re.compile(r"\+1[0-9]{10}")
+
+# 2008 parameter -> (2010 record key, kind checked by numbers_api._check_value).
+PARAMETERS: dict[str, tuple[str, str]] = {
+    "FriendlyName": ("friendly_name", "name"),
+    "Url": ("voice_url", "url"),
+    "Method": ("voice_method", "method"),
+    "VoiceFallbackUrl": ("voice_fallback_url", "url"),
+    "VoiceFallbackMethod": ("voice_fallback_method", "method"),
+    "SmsUrl": ("sms_url", "url"),
+    "SmsMethod": ("sms_method", "method"),
+    "SmsFallbackUrl": ("sms_fallback_url", "url"),
+    "SmsFallbackMethod": ("sms_fallback_method", "method"),
+    "VoiceCallerIdLookup": ("voice_caller_id_lookup", "bool"),
+}
+_SMS = frozenset({"SmsUrl", "SmsMethod", "SmsFallbackUrl", "SmsFallbackMethod"})
+
+# The record's elements in the documented order: (element, record key, URL key when the
+# element is a webhook method, which is empty while its URL is unset).
+_ELEMENTS: tuple[tuple[str, str, str | None], ...] = (
+    ("Sid", "sid", None),
+    ("AccountSid", "account_sid", None),
+    ("FriendlyName", "friendly_name", None),
+    ("PhoneNumber", "phone_number", None),
+    ("Url", "voice_url", None),
+    ("Method", "voice_method", "voice_url"),
+    ("SmsUrl", "sms_url", None),
+    ("SmsMethod", "sms_method", "sms_url"),
+    ("VoiceFallbackUrl", "voice_fallback_url", None),
+    ("VoiceFallbackMethod", "voice_fallback_method", "voice_fallback_url"),
+    ("SmsFallbackUrl", "sms_fallback_url", None),
+    ("SmsFallbackMethod", "sms_fallback_method", "sms_fallback_url"),
+    ("VoiceCallerIdLookup", "voice_caller_id_lookup", None),
+    ("DateCreated", "date_created", None),
+    ("DateUpdated", "date_updated", None),
+)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime):
+        return format_rfc2822(value)
+    return str(value)
+
+
+def _date(value: Any) -> Any:
+    # Tests may seed dates as text (either format); the API answers RFC 2822.
+    return parse_datetime(value) if isinstance(value, str) and value else value
+
+
+def render_number_2008(record: Mapping[str, Any]) -> str:
+    """A stored number as the 2008-08-01 ``<IncomingPhoneNumber>`` element."""
+    toll_free = record.get("type") == "tollfree"
+    parts = ["<IncomingPhoneNumber>"]
+    for element, key, url_key in _ELEMENTS:
+        if toll_free and element in _SMS:
+            continue
+        value = record.get(key)
+        if key == "phone_number":
+            value = str(value)[2:]
+        elif key.startswith("date_"):
+            value = _date(value)
+        elif url_key is not None and not record.get(url_key):
+            value = None
+        parts.append(f"<{element}>{escape(_text(value))}</{element}>")
+    parts.append("</IncomingPhoneNumber>")
+    return "".join(parts)
+
+
+def xml_response(inner: str, status: int = 200) -> web.Response:
+    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<TwilioResponse>{inner}</TwilioResponse>\n'
+    return web.Response(
+        body=body.encode(), status=status, content_type="application/xml", charset="utf-8"
+    )
+
+
+def xml_error(status: int, code: int | None, message: str) -> web.Response:
+    """Twilio's 2008-08-01 error body: ``<RestException>``."""
+    fields = [f"<Status>{status}</Status>", f"<Message>{escape(message)}</Message>"]
+    if code is not None:
+        fields.append(f"<Code>{code}</Code>")
+        fields.append(f"<MoreInfo>https://www.twilio.com/docs/errors/{code}</MoreInfo>")
+    return xml_response(f"<RestException>{''.join(fields)}</RestException>", status)
+
+
+def _invalid(message: str, code: int = 20422) -> FakeError:
+    return FakeError(400, code, message)
+
+
+def _int_param(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = params.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdecimal()) or not low <= int(raw) <= high:
+        raise _invalid(f"Invalid Parameter: {name} must be an integer in {low}..{high}")
+    return int(raw)
+
+
+def _settings(form: Mapping[str, str], *, toll_free: bool) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for wire, (key, kind) in PARAMETERS.items():
+        if wire in form and not (toll_free and wire in _SMS):
+            changes[key] = _check_value(wire, kind, form[wire])
+    return changes
+
+
+def register(fake: FakeTwilio) -> None:
+    state = fake.state
+    fake.set_error_renderer("/2008-08-01", xml_error)
+
+    def visible(account_sid: str) -> list[dict[str, Any]]:
+        return [n for n in state.numbers_of(account_sid) if _NANP.fullmatch(n["phone_number"])]
+
+    def find(request: web.Request) -> dict[str, Any]:
+        account_sid = check_account(fake, request)
+        record = state.numbers.get(request.match_info["sid"])
+        if (
+            record is None
+            or record["account_sid"] != account_sid
+            or not _NANP.fullmatch(record["phone_number"])
+        ):
+            raise FakeError(404, 20404, f"The requested resource {request.path} was not found")
+        return record
+
+    async def list_numbers(request: web.Request) -> web.Response:
+        account_sid = check_account(fake, request)
+        kind = _KINDS.get(request.match_info.get("kind", ""))
+        params = dict(query_pairs(request))
+        page = _int_param(params, "page", 0, 0, 10**9)
+        num = _int_param(params, "num", 50, 1, 1000)
+        matching = visible(account_sid)
+        if kind is not None:
+            matching = [n for n in matching if n["type"] == kind]
+        if "PhoneNumber" in params:
+            wanted = params["PhoneNumber"]
+            matching = [n for n in matching if n["phone_number"][2:] == wanted]
+        total = len(matching)
+        start = page * num
+        chunk = matching[start : start + num]
+        attributes = {
+            "page": page,
+            "numpages": max(1, -(-total // num)),
+            "pagesize": num,
+            "total": total,
+            "start": start,
+            "end": start + max(len(chunk) - 1, 0),
+        }
+        opening = " ".join(f"{k}={quoteattr(str(v))}" for k, v in attributes.items())
+        records = "".join(render_number_2008(n) for n in chunk)
+        return xml_response(f"<IncomingPhoneNumbers {opening}>{records}</IncomingPhoneNumbers>")
+
+    async def create_number(request: web.Request) -> web.Response:
+        account_sid = check_account(fake, request)
+        kind = _KINDS[request.match_info["kind"]]
+        form = request_form()
+        area_code = form.get("AreaCode") or None
+        if area_code is not None and not re.fullmatch(r"[2-9][0-9]{2}", area_code):
+            raise _invalid(f"AreaCode {area_code} is not a valid area code", 21451)
+        toll_free = kind == "tollfree"
+        if area_code is None:
+            candidates = TOLL_FREE_AREA_CODES if toll_free else LOCAL_AREA_CODES
+        elif (area_code in TOLL_FREE_AREA_CODES) == toll_free:
+            candidates = (area_code,)
+        else:
+            candidates = ()  # a toll-free area code has no local numbers, and vice versa
+        phone = next(filter(None, map(state.free_number_in, candidates)), None)
+        if phone is None:
+            where = f"area code {area_code}" if area_code else "the United States"
+            kind_name = "toll free" if toll_free else "local"
+            raise _invalid(f"No {kind_name} phone numbers found in {where}", 21452)
+        changes = _settings(form, toll_free=toll_free)
+        record = state.add_number(account_sid, phone, api_version="2008-08-01", **changes)
+        return xml_response(render_number_2008(record), 201)
+
+    async def fetch_number(request: web.Request) -> web.Response:
+        return xml_response(render_number_2008(find(request)))
+
+    async def update_number(request: web.Request) -> web.Response:
+        record = find(request)
+        form = request_form()
+        if not form.get("Url"):
+            raise _invalid("Url is required to update an incoming phone number")
+        record.update(_settings(form, toll_free=record["type"] == "tollfree"))
+        record["date_updated"] = state.now()
+        return xml_response(render_number_2008(record))
+
+    async def delete_number(request: web.Request) -> web.Response:
+        record = find(request)
+        state.release_number(record["sid"])
+        return web.Response(status=204)
+
+    async def not_supported(request: web.Request) -> web.Response:
+        check_account(fake, request)
+        raise FakeError(405, 20004, f"{request.method} is not supported on {request.path}")
+
+    typed = ROOT + "/{kind:Local|TollFree}"
+    instance = ROOT + "/{sid:PN[0-9a-fA-F]{32}}"
+    routes: tuple[tuple[str, str, Callable[[web.Request], Awaitable[web.Response]]], ...] = (
+        ("GET", ROOT, list_numbers),
+        ("POST", ROOT, not_supported),
+        ("PUT", ROOT, not_supported),
+        ("DELETE", ROOT, not_supported),
+        ("GET", typed, list_numbers),
+        ("POST", typed, create_number),
+        ("PUT", typed, not_supported),
+        ("DELETE", typed, not_supported),
+        ("GET", instance, fetch_number),
+        ("PUT", instance, update_number),
+        ("POST", instance, update_number),
+        ("DELETE", instance, delete_number),
+    )
+    for method, path, handler in routes:
+        fake.route(method, path, handler)
