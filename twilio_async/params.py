@@ -27,6 +27,7 @@ import attrs
 from typing_extensions import NotRequired, Required, get_type_hints
 
 from .errors import InvalidSidError, TwilioValidationError
+from .models.common import HttpMethod
 
 __all__ = [
     "E164",
@@ -38,6 +39,8 @@ __all__ = [
     "PhoneNumberPattern",
     "Range",
     "Sid",
+    "Webhook",
+    "WebhookMethod",
     "WebhookUrl",
     "Wire",
     "schema",
@@ -135,6 +138,13 @@ class _WebhookUrl:
 
 
 WebhookUrl = _WebhookUrl()
+
+# Shared parameter types. Evaluated at runtime (TypedDicts are introspected), so they are
+# spelled with Union for Python 3.10.
+WebhookMethod = Union[HttpMethod, Literal["GET", "POST"]]  # noqa: UP007
+"""The HTTP method Twilio uses for a webhook: ``"GET"``, ``"POST"`` or an ``HttpMethod``."""
+Webhook = Annotated[str, WebhookUrl]
+"""An absolute http(s) URL, or ``""`` to clear the webhook."""
 
 
 class _JsonObject:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from typing_extensions import Required, TypedDict, Unpack
 
 from ..hosts import Product
-from ..models import EmergencyStatus, HttpMethod, IncomingPhoneNumber, VoiceReceiveMode
+from ..models import EmergencyStatus, IncomingPhoneNumber, VoiceReceiveMode
 from ..pagination import Page, PagingV2010
 from ..params import (
     E164,
@@ -16,7 +16,8 @@ from ..params import (
     MaxLength,
     PhoneNumberPattern,
     Sid,
-    WebhookUrl,
+    Webhook,
+    WebhookMethod,
     schema,
 )
 from .assigned_add_ons import AssignedAddOnList
@@ -35,8 +36,8 @@ __all__ = [
     "TollFreeList",
 ]
 
-Method = Union[HttpMethod, Literal["GET", "POST"]]  # noqa: UP007 (evaluated at runtime on 3.10)
-Url = Annotated[str, WebhookUrl]
+Method = WebhookMethod
+Url = Webhook
 
 
 class NumberConfiguration(TypedDict, total=False):

@@ -11,14 +11,14 @@ pages there are, so ``stream()`` fetches later pages concurrently (:class:`Pagin
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Literal, Union
+from typing import Annotated
 
 from typing_extensions import Required, TypedDict, Unpack
 
 from ..hosts import Product
-from ..models import HttpMethod, IncomingPhoneNumberV2008
+from ..models import IncomingPhoneNumberV2008
 from ..pagination import Page, PagingV2008
-from ..params import AreaCode, MaxLength, NationalNumber, WebhookUrl, schema
+from ..params import AreaCode, MaxLength, NationalNumber, Webhook, WebhookMethod, schema
 from ..xml import XML
 from .base import Collection, Deletable, Endpoint, ListResource
 
@@ -35,8 +35,8 @@ __all__ = [
     "VoiceSettingsV2008",
 ]
 
-Method = Union[HttpMethod, Literal["GET", "POST"]]  # noqa: UP007 (evaluated at runtime on 3.10)
-Url = Annotated[str, WebhookUrl]
+Method = WebhookMethod
+Url = Webhook
 
 
 class VoiceSettingsV2008(TypedDict, total=False):
