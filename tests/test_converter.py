@@ -592,3 +592,26 @@ def test_unstructure_gives_enums_as_plain_strings() -> None:
         assert type(plain[name]) is str, name
     assert unstructure(HttpMethod.POST) == "POST"
     assert type(unstructure(HttpMethod.POST)) is str
+
+
+def test_a_model_without_a_slot_layout_is_built_by_its_own_constructor() -> None:
+    # Generated code only fills a layout twin for slotted classes; any other model class
+    # gets its own __init__, called with every field by name.
+    loose = attrs.make_class(
+        "Loose",
+        {
+            "sid": attrs.field(type=str),
+            "when": attrs.field(type=datetime | None, default=None),
+            "flag": attrs.field(type=bool | None, default=None),
+        },
+        frozen=True,
+        slots=False,
+    )
+    loose.__module__ = "twilio_async.models.loose_for_test"
+    Loose: Any = loose
+    assert converter_module._layout_twin(Loose) is None
+    built = structure({"sid": "X1", "when": "Thu, 30 Jul 2015 23:19:04 +0000", "flag": "1"}, Loose)
+    assert type(built) is Loose
+    assert built.when == datetime(2015, 7, 30, 23, 19, 4, tzinfo=timezone.utc)
+    assert built.flag is True
+    assert structure({"sid": "X2"}, Loose) == Loose(sid="X2")

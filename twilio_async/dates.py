@@ -34,61 +34,61 @@ _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 
 _MONTH_DIGITS = {name: f"{number:02d}" for name, number in _MONTHS.items()}
 
-# Caches for the RFC 2822 fast path: a day ("30 Jul 2015") becomes the ISO prefix
-# "2015-07-30T" and an offset ("+0000") becomes "+00:00". A page of an inventory spans few
-# days and fewer offsets, so nearly every lookup hits; both are bounded all the same.
-_DAY_PREFIXES: dict[str, str] = {}
-_OFFSETS: dict[str, str] = {}
+# The RFC 2822 fast path reads Twilio's exact shape, "Thu, 30 Jul 2015 23:19:04 +0000", as
+# a 17-character head (weekday, day, month, year), the time, and a 6-character tail (the
+# offset), and rewrites it as ISO 8601 for the C-implemented ``fromisoformat``. Heads and
+# tails are cached once validated: a page of an inventory spans few days and fewer offsets,
+# so nearly every lookup hits. A hit on both caches also proves the text's layout (length,
+# separators), so the hot path needs no further checks. The converter inlines this path in
+# its generated code (it reads these two dicts, which are cleared, never replaced). Both
+# are bounded.
+HEADS: dict[str, str] = {}
+TAILS: dict[str, str] = {}
 _CACHE_LIMIT = 4096
-
-# The last date parsed. date_updated often equals date_created, and numbers bought in one
-# batch share their timestamps, so the same text often comes twice in a row.
-_last: tuple[str | None, datetime] = (None, datetime(1970, 1, 1, tzinfo=timezone.utc))
+HEAD, TIME_END = 17, 25  # text[:HEAD] is the head, text[HEAD:TIME_END] the time
 
 
-def _day_prefix(day: str) -> str:
-    """ "30 Jul 2015" -> "2015-07-30T" (cached), or "" if it is not that shape."""
-    month = _MONTH_DIGITS.get(day[3:6])
-    ok = (
+def _learn(text: str) -> bool:
+    """Cache the head and tail of ``text`` if it has Twilio's exact RFC 2822 shape."""
+    if len(text) != 31 or text[3:5] != ", " or text[25] != " ":
+        return False
+    head, tail = text[:HEAD], text[TIME_END:]
+    day, month, year = head[5:7], _MONTH_DIGITS.get(head[8:11]), head[12:16]
+    zone = tail[1:]
+    if not (
         month is not None
-        and len(day) == 11
-        and day[:2].isdigit()
-        and day[7:].isdigit()
-        and day[2] == day[6] == " "
-    )
-    prefix = f"{day[7:]}-{month}-{day[:2]}T" if ok else ""
-    if len(_DAY_PREFIXES) >= _CACHE_LIMIT:
-        _DAY_PREFIXES.clear()
-    _DAY_PREFIXES[day] = prefix
-    return prefix
-
-
-def _iso_offset(offset: str) -> str:
-    """ "+0530" -> "+05:30" (cached), or "" if it is not that shape."""
-    ok = len(offset) == 5 and offset[0] in "+-" and offset[1:].isdigit()
-    iso = f"{offset[:3]}:{offset[3:]}" if ok else ""
-    if len(_OFFSETS) >= _CACHE_LIMIT:
-        _OFFSETS.clear()
-    _OFFSETS[offset] = iso
-    return iso
+        and head[7] == head[11] == head[16] == " "
+        and day.isascii()
+        and day.isdigit()
+        and year.isascii()
+        and year.isdigit()
+        and zone[0] in "+-"
+        and zone[1:].isascii()
+        and zone[1:].isdigit()
+    ):
+        return False
+    for cache in (HEADS, TAILS):
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+    HEADS[head] = f"{year}-{month}-{day}T"
+    TAILS[tail] = f"{zone[:3]}:{zone[3:]}"
+    return True
 
 
 def _fast_rfc2822(text: str) -> datetime | None:
-    """The exact shape Twilio emits, "Thu, 30 Jul 2015 23:19:04 +0000", rearranged into
-    ISO 8601 for the C-implemented ``fromisoformat``; None for any other shape.
-
-    This is the per-record hot path of every stream, so lookups are inlined."""
-    if len(text) != 31 or text[3] != "," or text[16] != " " or text[25] != " ":
-        return None
-    day, zone = text[5:16], text[26:]
-    prefix = _DAY_PREFIXES.get(day) or _day_prefix(day)
-    offset = _OFFSETS.get(zone) or _iso_offset(zone)
-    if not prefix or not offset:
-        return None
+    """``text`` in Twilio's exact RFC 2822 shape, via ``fromisoformat``; None for any other
+    shape or an impossible date ("31 Feb", "25:00:00": the tolerant parser words the error).
+    """
+    head = HEADS.get(text[:HEAD])
+    tail = TAILS.get(text[TIME_END:])
+    if head is None or tail is None:
+        if not _learn(text):
+            return None
+        head, tail = HEADS[text[:HEAD]], TAILS[text[TIME_END:]]
     try:
-        return _fromisoformat(prefix + text[17:25] + offset)
+        return _fromisoformat(head + text[HEAD:TIME_END] + tail)
     except ValueError:
-        return None  # e.g. "31 Feb" or "25:00:00": the tolerant parser words the error
+        return None
 
 
 _fromisoformat = datetime.fromisoformat
@@ -158,28 +158,13 @@ def parse_iso8601(text: str) -> datetime:
 def parse_datetime(text: str) -> datetime:
     """Parse either Twilio date format: ISO 8601 starts with a four-digit year; RFC 2822
     starts with a weekday or (the weekday being optional) a one- or two-digit day."""
-    global _last
-    last = _last
-    if text == last[0]:
-        return last[1]
-    value: datetime | None = None
-    # The fast path of _fast_rfc2822, inlined: one function call less per date.
-    if len(text) == 31 and text[3] == "," and text[16] == " " and text[25] == " ":
-        day, zone = text[5:16], text[26:]
-        prefix = _DAY_PREFIXES.get(day) or _day_prefix(day)
-        offset = _OFFSETS.get(zone) or _iso_offset(zone)
-        if prefix and offset:  # fromisoformat checks the "HH:MM:SS" in between
-            try:
-                value = _fromisoformat(prefix + text[17:25] + offset)
-            except ValueError:
-                value = None
-    if value is None:
-        stripped = text.strip()
-        if not stripped:
-            raise ValueError("empty date")
-        value = parse_iso8601(stripped) if stripped[:4].isdigit() else parse_rfc2822(stripped)
-    _last = (text, value)
-    return value
+    fast = _fast_rfc2822(text)
+    if fast is not None:
+        return fast
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError("empty date")
+    return parse_iso8601(stripped) if stripped[:4].isdigit() else parse_rfc2822(stripped)
 
 
 def format_rfc2822(value: datetime) -> str:

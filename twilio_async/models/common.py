@@ -63,7 +63,10 @@ class FrozenDict(dict[str, Any]):
 def freeze(value: Any) -> Any:
     """Deep read-only copy of decoded JSON: objects become FrozenDicts, arrays tuples."""
     if isinstance(value, dict):
-        return FrozenDict({key: freeze(item) for key, item in value.items()})
+        for item in value.values():
+            if isinstance(item, (dict, list)):
+                return FrozenDict({key: freeze(item) for key, item in value.items()})
+        return FrozenDict(value)  # flat (subresource_uris, links): one C-level copy
     if isinstance(value, list):
         return tuple(freeze(item) for item in value)
     return value
