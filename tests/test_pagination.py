@@ -217,3 +217,52 @@ async def test_a_malformed_record_in_a_stream_is_a_decode_error(
     assert "/IncomingPhoneNumbers.json" in excinfo.value.url
     with pytest.raises(TwilioDecodeError):
         await client.incoming_phone_numbers.page(page_size=10)
+
+
+async def test_the_page_ahead_is_built_into_models_before_the_consumer_reaches_it(
+    client: Client, fake: FakeTwilio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Decoding and building page n + 1 happen in the fetching task, while the consumer is
+    # still busy (or awaiting) on page n: that is what lets slow consumers overlap it.
+    import twilio_async.resources.base as base
+
+    built: list[str] = []
+    real = base.record_structurer
+
+    def counting(model: type[object]) -> Callable[[dict[str, object]], object]:
+        make = real(model)
+
+        def counted(record: dict[str, object]) -> object:
+            built.append(str(record["sid"]))
+            return make(record)
+
+        return counted
+
+    monkeypatch.setattr(base, "record_structurer", counting)
+    sids = fake.seed_numbers(30)
+    stream = client.incoming_phone_numbers.stream(page_size=10)
+    assert (await anext(stream)).sid == sids[0]
+    await wait_until(lambda: pages_requested(fake) == 2 and prefetch_tasks() == [])
+    assert built == sids[:20]  # page 2 is ready; page 3 is not asked for yet
+    assert pages_requested(fake) == 2
+    rest = [n.sid async for n in stream]
+    assert rest == sids[1:]
+    assert built == sids
+
+
+async def test_records_before_a_malformed_one_are_yielded_first(
+    client: Client, fake: FakeTwilio
+) -> None:
+    good = fake.seed_numbers(13)
+    fake.seed_numbers(1, date_created="not a date")
+    fake.seed_numbers(5)
+    received: list[str] = []
+
+    async def consume() -> None:
+        async for number in client.incoming_phone_numbers.stream(page_size=5):
+            received.append(number.sid)
+
+    with pytest.raises(TwilioDecodeError, match="IncomingPhoneNumber"):
+        await consume()
+    assert received == good  # two whole pages, then the three records before the bad one
+    assert prefetch_tasks() == []

@@ -388,8 +388,49 @@ def _start(fetch: Callable[[], Awaitable[Any]]) -> asyncio.Future[Any]:
     return task
 
 
-async def _fetch_decoded(following: PageFetch, url: URL) -> PageData:
-    return (await following(url))()
+_BAD_RECORD = (ValueError, TypeError, AttributeError)
+
+
+def _build(
+    records: Sequence[Mapping[str, Any]],
+    make: Callable[[Mapping[str, Any]], M],
+    bad_record: Callable[[Exception], Exception] | None,
+) -> tuple[list[M], BaseException | None]:
+    """Every record as a model; on a record ``make`` cannot read, the models before it and
+    the error to raise once they have been yielded."""
+    try:
+        return [make(record) for record in records], None
+    except _BAD_RECORD:
+        pass
+    items: list[M] = []
+    for record in records:  # again, one by one, to keep the records before the bad one
+        try:
+            items.append(make(record))
+        except _BAD_RECORD as exc:
+            return items, exc if bad_record is None else bad_record(exc)
+    raise AssertionError("make() failed on a page but not on any of its records")
+
+
+@attrs.frozen
+class _Built(Generic[M]):
+    """A linked page, fetched, decoded and built ahead of the consumer."""
+
+    next_url: URL | None
+    items: list[M]
+    error: BaseException | None
+
+
+async def _fetch_and_build(
+    following: PageFetch,
+    url: URL,
+    make: Callable[[Mapping[str, Any]], M],
+    bad_record: Callable[[Exception], Exception] | None,
+    cap: int | None,
+) -> _Built[M]:
+    page = (await following(url))()
+    records = page.records if cap is None else page.records[:cap]
+    items, error = _build(records, make, bad_record)
+    return _Built(page.next_url, items, error)
 
 
 async def stream_records(
@@ -406,9 +447,11 @@ async def stream_records(
     ``first()`` fetches and decodes the first page; ``following(url)`` fetches a later page
     and answers a function that decodes it.
 
-    When pages only link to the next one, one page request is in flight ahead of the
-    consumer, and it is decoded as soon as it arrives (while the consumer is still busy
-    with the current page).
+    When pages only link to the next one, one page is fetched ahead of the consumer, and
+    it is decoded and its records built into models as soon as it arrives, inside the
+    fetching task: while your ``async for`` body works through (or awaits on) page *n*,
+    page *n + 1* is fetched and made ready, so only what is left of that work shows up in
+    your loop. At most one page of models waits besides the page being yielded.
 
     When the first page tells every later page's URL (:attr:`PageData.later_page_urls`),
     up to ``window`` later pages are requested concurrently ahead of the consumer (each
@@ -427,8 +470,9 @@ async def stream_records(
     Breaking out of the loop, cancelling the consumer, or a page failing cancels every
     request in flight and waits for it, so no task outlives the stream.
 
-    A record ``make`` cannot read (``ValueError``/``TypeError``) raises what
-    ``bad_record(error)`` returns, when given.
+    A record ``make`` cannot read (``ValueError``/``TypeError``/``AttributeError``) raises
+    what ``bad_record(error)`` returns, when given, once the records before it have been
+    yielded.
     """
     if window < 1:
         raise ValueError("window must be at least 1")
@@ -438,51 +482,66 @@ async def stream_records(
     page = await first()
     known = page.later_page_urls
     later: Iterator[URL] | None = None if known is None else iter(known)
-    ahead = 1 if later is None else window
+    linked = later is None
+    ahead = 1 if linked else window
     # What a page in flight is expected to hold, to stop fetching once limit is covered.
     per_page = max(page.page_size or len(page.records), 1)
     pending: deque[asyncio.Future[Any]] = deque()
+    next_url = page.next_url
+    records: Sequence[Mapping[str, Any]] | None = page.records
+    built: _Built[M] | None = None
+    del page  # only the records and the link are needed now: let the envelope go
     try:
         while True:
-            records = page.records
-            if remaining is not None and remaining < len(records):
-                records = records[:remaining]
-            left = None if remaining is None else remaining - len(records)
+            if built is None:
+                assert records is not None
+                count = len(records) if remaining is None else min(len(records), remaining)
+            else:
+                count = len(built.items)
+            left = None if remaining is None else remaining - count
             source = later
             if source is None:
-                source = iter(() if page.next_url is None else (page.next_url,))
+                source = iter(() if next_url is None else (next_url,))
             started = False
             while len(pending) < ahead and (left is None or left > len(pending) * per_page):
                 url = next(source, None)
                 if url is None:
                     break
-                if later is None:
-                    pending.append(_start(functools.partial(_fetch_decoded, following, url)))
+                fetch: Callable[[], Awaitable[Any]]
+                if linked:
+                    fetch = functools.partial(
+                        _fetch_and_build, following, url, make, bad_record, left
+                    )
                 else:
-                    pending.append(_start(functools.partial(following, url)))
+                    fetch = functools.partial(following, url)
+                pending.append(_start(fetch))
                 started = True
-            del page  # only the records are needed now: let the envelope go
             if started:
-                await asyncio.sleep(0)  # let the new requests go out before the consumer runs
-            for record in records:
-                try:
-                    item = make(record)
-                except (ValueError, TypeError) as exc:
-                    if bad_record is None:
-                        raise
-                    raise bad_record(exc) from None
+                await asyncio.sleep(0)  # let the new requests go out before building
+            if built is None:
+                assert records is not None
+                items, error = _build(records[:count], make, bad_record)
+            else:
+                items, error = built.items, built.error
+            records = built = None
+            for item in items:
                 yield item
+            if error is not None:
+                raise error
+            del items
             if left is not None and left <= 0:
                 return
             remaining = left
             if not pending:
                 return
-            if later is None:
-                page = await pending.popleft()
+            if linked:
+                built = await pending.popleft()
+                assert built is not None
+                next_url = built.next_url
             else:
                 decode = await pending.popleft()
-                page = decode()
-                if not page.records:
+                records = decode().records
+                if not records:
                     return
     finally:
         if pending:
