@@ -18,6 +18,7 @@ from yarl import URL
 from twilio_async import TwilioValidationError
 from twilio_async.hosts import Hosts, Product
 from twilio_async.pagination import (
+    BUILD_CHUNK,
     PREFETCH_TASK_NAME,
     PageData,
     PageDecodeError,
@@ -360,3 +361,68 @@ def test_with_page_number_keeps_other_pairs_byte_for_byte() -> None:
     assert str(with_page_number(url, 8)) == "https://h/x?A=%2B1+2&num=9&B=%E2%82%AC&page=8"
     assert str(with_page_number(url, 0, 20)) == "https://h/x?A=%2B1+2&B=%E2%82%AC&page=0&num=20"
     assert str(with_page_number(URL("https://h/x"), 1)) == "https://h/x?page=1"
+
+
+# --- linked pages: the page ahead is built in the event loop's idle time --------------------
+
+
+def counting_stream(
+    pages: Pages, built: list[int], *, bad: int | None = None, ahead: list[int] | None = None
+) -> AsyncIterator[int]:
+    """``built`` gets every record built; ``ahead`` those built by a page's builder task."""
+
+    def make(record: Mapping[str, Any]) -> int:
+        n = int(record["n"])
+        if n == bad:
+            raise ValueError(f"record {n} is bad")
+        built.append(n)
+        task = asyncio.current_task()
+        if ahead is not None and task is not None and task.get_name() == PREFETCH_TASK_NAME:
+            ahead.append(n)
+        return n
+
+    return stream_records(pages.first, pages.following, make)
+
+
+async def test_consumer_takes_over_a_half_built_page_where_its_builder_stopped() -> None:
+    pages = Pages(total=600, size=200, links_only=True)
+    built: list[int] = []
+    ahead: list[int] = []
+    stream = counting_stream(pages, built, ahead=ahead)
+    assert await anext(stream) == 0
+    for _ in range(1000):  # page 2 arrives; its builder does one chunk or so
+        if len(built) >= 1 + BUILD_CHUNK:
+            break
+        await asyncio.sleep(0)
+    assert built[0] == 0
+    assert 200 in built  # page 2's first chunk was built before the consumer got there
+    assert len(built) < 1 + 200  # ... but not the whole page
+    got = [0, *[n async for n in stream]]
+    assert got == list(range(600))
+    assert sorted(built) == list(range(600))  # every record built once, whoever built it
+    assert ahead[:BUILD_CHUNK] == list(range(200, 200 + BUILD_CHUNK))
+    assert fetch_tasks() == []
+
+
+async def test_a_consumer_that_never_waits_builds_every_page_itself() -> None:
+    pages = Pages(total=300, size=100, delays={1: 0.0, 2: 0.0}, links_only=True)
+    built: list[int] = []
+    ahead: list[int] = []
+    got = [n async for n in counting_stream(pages, built, ahead=ahead)]
+    assert got == list(range(300))
+    assert built == list(range(300))
+    assert ahead == []  # the loop was never idle: no builder got a turn before the consumer
+
+
+async def test_a_bad_record_in_a_page_built_ahead_is_raised_in_order() -> None:
+    pages = Pages(total=300, size=100, links_only=True)
+    built: list[int] = []
+    got: list[int] = []
+    stream = counting_stream(pages, built, bad=150)
+    got.append(await anext(stream))
+    await asyncio.sleep(0.05)  # page 2 arrives; its builder stops at the bad record
+    assert max(built) == 149
+    with pytest.raises(ValueError, match="record 150 is bad"):
+        await drain(stream, got)
+    assert got == list(range(150))
+    assert fetch_tasks() == []

@@ -154,13 +154,23 @@ def _fast_constructor(cls: type[T]) -> Callable[..., T]:
     return build
 
 
+# What the fast variant looks wire values up in: the value itself for every value that
+# needs no conversion or reads as unset. Anything else (a boolean sent as "true", an enum
+# value this version does not know, a date not yet seen) is a KeyError there, and the
+# record takes the tolerant variant, which converts it.
+_BOOLS: dict[Any, bool | None] = {True: True, False: False, None: None, "": None}
+
+
 class _Codegen:
     """Generates the structuring function of one model class.
 
-    The code reads each field, converts it where the wire value is not already what the
-    field holds (a non-empty ``str``, a ``bool``, ...), and stores it on the instance being
-    built. The checks come first in the order of what Twilio most often sends, so the
-    common value costs one class test.
+    Two variants of one shape: each reads every field, converts it, and stores it on the
+    instance being built. The *fast* variant is written for what Twilio sends: every field
+    present, strings as strings, booleans as JSON booleans, known enum values, dates in the
+    exact shape of recent records. It does each conversion with a subscript or one class
+    test, and raises ``KeyError``/``TypeError``/``ValueError`` on anything else, which sends
+    the record to the *tolerant* variant: the reference, which reads with ``.get`` and
+    converts every documented spelling (or raises the error that names the problem).
     """
 
     def __init__(self, converter: cattrs.Converter, cls: type) -> None:
@@ -173,8 +183,9 @@ class _Codegen:
             "_to_datetime": _to_datetime,
             "_to_enum": _to_enum,
             "_to_mapping": _to_mapping,
-            "_heads": dates.HEADS.get,
-            "_tails": dates.TAILS.get,
+            "_BOOLS": _BOOLS,
+            "_HEADS": dates.HEADS,
+            "_TAILS": dates.TAILS,
             "_fromiso": datetime.fromisoformat,
             "_onew": object.__new__,
             "_twin": self.twin,
@@ -185,94 +196,100 @@ class _Codegen:
             "_freeze": freeze,
             "_Error": _StructureError,
         }
-        self.lines: list[str] = []
+        self.fast: list[str] = []
+        self.tolerant: list[str] = []
         self.keys: list[str] = []
 
     def field(self, index: int, field: attrs.Attribute[Any]) -> str:
         name = field.name
-        key = field.alias if field.alias and field.alias != name else name
+        self.keys.append(field.alias if field.alias and field.alias != name else name)
         v = f"v{index}"
         inner = _optional_inner(field.type)
-        add = self.lines.append
-        self.keys.append(key)
+        fast, tolerant = self.fast.append, self.tolerant.append
+
+        def both(line: str) -> None:
+            fast(line)
+            tolerant(line)
+
         if inner is str:
-            add(f"if {v}.__class__ is _str:")
-            add(f"    if not {v}: {v} = None")
-            add(f"elif {v} is not None: {v} = _to_str({v})")
+            both(f"if {v}.__class__ is _str:")
+            both(f"    if not {v}: {v} = None")
+            both(f"elif {v} is not None: {v} = _to_str({v})")
         elif inner is bool:
-            add(f"if {v}.__class__ is not _bool and {v} is not None: {v} = _to_bool({v})")
+            fast(f"{v} = _BOOLS[{v}]")
+            tolerant(f"if {v}.__class__ is not _bool and {v} is not None: {v} = _to_bool({v})")
         elif inner is datetime:
             # dates.parse_datetime's RFC 2822 fast path, inlined: two per phone number.
             head, end = dates.HEAD, dates.TIME_END
-            add(
-                f"if {v}.__class__ is _str and (h := _heads({v}[:{head}])) is not None "
-                f"and (t := _tails({v}[{end}:])) is not None:"
-            )
-            add(f"    try: {v} = _fromiso(h + {v}[{head}:{end}] + t)")
-            add(f"    except ValueError: {v} = _to_datetime({v})")
-            add(f"else: {v} = _to_datetime({v})")
+            fast(f"if {v}.__class__ is _str:")
+            iso = f"_HEADS[{v}[:{head}]] + {v}[{head}:{end}] + _TAILS[{v}[{end}:]]"
+            fast(f"    {v} = _fromiso({iso})")
+            fast(f"elif {v} is not None: {v} = _to_datetime({v})")
+            tolerant(f"{v} = _to_datetime({v})")
         elif isinstance(inner, type) and issubclass(inner, Enum):
             enum = f"_E{index}"
             self.globals[enum] = inner
-            self.globals[f"{enum}_get"] = inner._value2member_map_.get
-            add(f"if {v}.__class__ is _str and (e := {enum}_get({v})) is not None: {v} = e")
-            add(f"elif {v} is not None: {v} = _to_enum({v}, {enum})")
+            self.globals[f"{enum}_map"] = {None: None, "": None, **inner._value2member_map_}
+            fast(f"{v} = {enum}_map[{v}]")
+            tolerant(f"if {v} is not None: {v} = _to_enum({v}, {enum})")
         elif get_origin(inner) in (Mapping, dict) or inner in (dict, Mapping):
-            add(f"if {v}.__class__ is _dict: {v} = _freeze({v})")
-            add(f"elif {v} is not None: {v} = _to_mapping({v})")
+            both(f"if {v}.__class__ is _dict: {v} = _freeze({v})")
+            both(f"elif {v} is not None: {v} = _to_mapping({v})")
         elif is_model(inner):
             nested = f"_m{index}"
-            self.globals[nested] = self.converter.get_structure_hook(inner)
-            add(f"if {v}.__class__ is _dict: {v} = {nested}.fast({v})")
-            add(f"elif {v} is not None and {v} != '': {v} = {nested}({v})")
-            add(f"else: {v} = None")
+            hook = self.converter.get_structure_hook(inner)
+            self.globals[nested] = hook
+            self.globals[f"{nested}_fast"] = hook.fast  # type: ignore[attr-defined]
+            fast(f"if {v}.__class__ is _dict: {v} = {nested}_fast({v})")
+            fast(f"elif {v} is not None: {v} = {nested}({v})")
+            tolerant(f"if {v} is not None and {v} != '': {v} = {nested}({v})")
+            tolerant(f"else: {v} = None")
         else:
             handler = f"_h{index}"
             self.globals[handler] = self.converter.get_structure_hook(inner)
             self.globals[f"_t{index}"] = inner
-            add(f"if {v} is not None and {v} != '': {v} = {handler}({v}, _t{index})")
-            add(f"elif {v} == '': {v} = None")
+            both(f"if {v} is not None and {v} != '': {v} = {handler}({v}, _t{index})")
+            both(f"elif {v} == '': {v} = None")
         if field.default is attrs.NOTHING:
             # Checked after conversion: "" reads as None, and a required field needs a value.
-            add(f"if {v} is None: raise _Error({self.cls.__name__!r}, {name!r})")
+            both(f"if {v} is None: raise _Error({self.cls.__name__!r}, {name!r})")
         if self.twin is not None:
-            add(f"n.{name} = {v}")
+            both(f"n.{name} = {v}")
         return v
 
     def build(self) -> Callable[[Any, Any], Any]:
-        """Two variants of one body: the fast one reads keys by subscript (Twilio sends
-        every field) and falls back to the tolerant one, which reads with ``.get``, when a
-        key is missing."""
         attrs.resolve_types(self.cls)  # models use postponed annotations
         if self.twin is not None:
-            self.lines.append("n = _onew(_twin)")
+            self.fast.append("n = _onew(_twin)")
+            self.tolerant.append("n = _onew(_twin)")
         fields = attrs.fields(self.cls)
         names = [self.field(i, f) for i, f in enumerate(fields)]
         if self.twin is not None:
-            self.lines.append("n.__class__ = _cls")
-            self.lines.append("return n")
+            end = ["n.__class__ = _cls", "return n"]
         else:
             pairs = zip(fields, names, strict=True)
-            kwargs = ", ".join(f"{f.alias or f.name}={v}" for f, v in pairs)
-            self.lines.append(f"return _cls({kwargs})")
+            end = [f"return _cls({', '.join(f'{f.alias or f.name}={v}' for f, v in pairs)})"]
         name = self.cls.__name__
-        body = textwrap.indent("\n".join(self.lines), "    ")
         variables = [f"v{i}" for i in range(len(self.keys))]
-        # The fast variant takes every field in one C-level call (Twilio sends every
-        # field); a missing key sends it to the tolerant one, which reads with .get.
+        # The fast variant takes every field in one C-level call.
         self.globals["_get_all"] = operator.itemgetter(*self.keys)
         take_all = (
             f"{variables[0]}, = (_get_all(o),)"
             if len(variables) == 1
-            else (f"{', '.join(variables)} = _get_all(o)")
+            else f"{', '.join(variables)} = _get_all(o)"
         )
         reads = zip(variables, self.keys, strict=True)
-        gets = "".join(f"    {v} = o_get({k!r})\n" for v, k in reads)
+        gets = [f"{v} = o_get({k!r})" for v, k in reads]
+        tolerant = textwrap.indent(
+            "\n".join(["o_get = o.get", *gets, *self.tolerant, *end]), "    "
+        )
+        fast = textwrap.indent("\n".join([take_all, *self.fast]), "        ")
         source = (
-            f"def tolerant_{name}(o, _=None):\n    o_get = o.get\n{gets}{body}\n\n"
+            f"def tolerant_{name}(o, _=None):\n{tolerant}\n\n"
             f"def structure_{name}(o, _=None):\n"
-            f"    try:\n        {take_all}\n"
-            f"    except KeyError:\n        return tolerant_{name}(o)\n{body}\n"
+            f"    try:\n{fast}\n"
+            f"    except (KeyError, TypeError, ValueError):\n"
+            f"        return tolerant_{name}(o)\n" + textwrap.indent("\n".join(end), "    ") + "\n"
         )
         filename = f"<twilio_async structure {self.cls.__module__}.{self.cls.__qualname__}>"
         # Registered with linecache so tracebacks and profilers can show the generated code.

@@ -389,48 +389,60 @@ def _start(fetch: Callable[[], Awaitable[Any]]) -> asyncio.Future[Any]:
 
 
 _BAD_RECORD = (ValueError, TypeError, AttributeError)
+# Records built per turn of the event loop by a page's background builder: small enough
+# that other tasks (the consumer waking up, other requests) wait well under a millisecond.
+BUILD_CHUNK = 50
 
 
-def _build(
-    records: Sequence[Mapping[str, Any]],
-    make: Callable[[Mapping[str, Any]], M],
-    bad_record: Callable[[Exception], Exception] | None,
-) -> tuple[list[M], BaseException | None]:
-    """Every record as a model; on a record ``make`` cannot read, the models before it and
-    the error to raise once they have been yielded."""
-    try:
-        return [make(record) for record in records], None
-    except _BAD_RECORD:
-        pass
-    items: list[M] = []
-    for record in records:  # again, one by one, to keep the records before the bad one
-        try:
-            items.append(make(record))
-        except _BAD_RECORD as exc:
-            return items, exc if bad_record is None else bad_record(exc)
-    raise AssertionError("make() failed on a page but not on any of its records")
+async def _fetch_decoded(following: PageFetch, url: URL) -> PageData:
+    return (await following(url))()
 
 
-@attrs.frozen
-class _Built(Generic[M]):
-    """A linked page, fetched, decoded and built ahead of the consumer."""
+class _Ahead(Generic[M]):
+    """A linked page fetched ahead of the consumer, and its records built in advance.
 
-    next_url: URL | None
-    items: list[M]
-    error: BaseException | None
+    Once the page has arrived and been decoded, a builder task turns its records into
+    models a chunk at a time, yielding to the event loop between chunks, so the building
+    only uses time the loop would otherwise spend idle (typically while the consumer
+    awaits something of its own). It stops as soon as the consumer takes the page; the
+    consumer builds whatever is left as it goes. A consumer that never yields to the loop
+    thus builds everything itself, and one that waits gets its models ready-made.
+    """
 
+    __slots__ = ("builder", "cap", "error", "fetch", "items", "make", "records", "taken")
 
-async def _fetch_and_build(
-    following: PageFetch,
-    url: URL,
-    make: Callable[[Mapping[str, Any]], M],
-    bad_record: Callable[[Exception], Exception] | None,
-    cap: int | None,
-) -> _Built[M]:
-    page = (await following(url))()
-    records = page.records if cap is None else page.records[:cap]
-    items, error = _build(records, make, bad_record)
-    return _Built(page.next_url, items, error)
+    def __init__(self, fetch: asyncio.Future[PageData], make: Callable[..., M], cap: int | None):
+        self.fetch = fetch
+        self.make = make
+        self.cap = cap
+        self.records: Sequence[Mapping[str, Any]] = ()
+        self.items: list[M] = []
+        self.error: BaseException | None = None
+        self.taken = False
+        self.builder: asyncio.Task[None] | None = None
+        fetch.add_done_callback(self._arrived)
+
+    def _arrived(self, fetch: asyncio.Future[PageData]) -> None:
+        if self.taken or fetch.cancelled() or fetch.exception() is not None:
+            return
+        records = fetch.result().records
+        self.records = records if self.cap is None else records[: self.cap]
+        self.builder = asyncio.get_running_loop().create_task(
+            self._build(), name=PREFETCH_TASK_NAME
+        )
+
+    async def _build(self) -> None:
+        make, items, records = self.make, self.items, self.records
+        while not self.taken and len(items) < len(records):
+            chunk = records[len(items) : len(items) + BUILD_CHUNK]
+            try:
+                items.extend([make(record) for record in chunk])
+            except Exception:  # the consumer meets it again when it gets there, in order
+                return
+            await asyncio.sleep(0)
+
+    def tasks(self) -> list[asyncio.Future[Any]]:
+        return [self.fetch] if self.builder is None else [self.fetch, self.builder]
 
 
 async def stream_records(
@@ -447,11 +459,11 @@ async def stream_records(
     ``first()`` fetches and decodes the first page; ``following(url)`` fetches a later page
     and answers a function that decodes it.
 
-    When pages only link to the next one, one page is fetched ahead of the consumer, and
-    it is decoded and its records built into models as soon as it arrives, inside the
-    fetching task: while your ``async for`` body works through (or awaits on) page *n*,
-    page *n + 1* is fetched and made ready, so only what is left of that work shows up in
-    your loop. At most one page of models waits besides the page being yielded.
+    When pages only link to the next one, one page is fetched ahead of the consumer: while
+    your ``async for`` body works through page *n*, page *n + 1* is on its way, is decoded
+    as soon as it arrives, and its records are then built into models whenever the event
+    loop is otherwise idle (see :class:`_Ahead`). At most that one page waits besides the
+    page being yielded, so memory stays bounded by page size, not by the inventory.
 
     When the first page tells every later page's URL (:attr:`PageData.later_page_urls`),
     up to ``window`` later pages are requested concurrently ahead of the consumer (each
@@ -486,63 +498,64 @@ async def stream_records(
     ahead = 1 if linked else window
     # What a page in flight is expected to hold, to stop fetching once limit is covered.
     per_page = max(page.page_size or len(page.records), 1)
-    pending: deque[asyncio.Future[Any]] = deque()
-    next_url = page.next_url
-    records: Sequence[Mapping[str, Any]] | None = page.records
-    built: _Built[M] | None = None
-    del page  # only the records and the link are needed now: let the envelope go
+    pending: deque[_Ahead[M] | asyncio.Future[Any]] = deque()
+    ready: list[M] = []  # records of the current page built in advance
+    current: _Ahead[M] | None = None  # the page being yielded, if it was fetched ahead
     try:
         while True:
-            if built is None:
-                assert records is not None
-                count = len(records) if remaining is None else min(len(records), remaining)
-            else:
-                count = len(built.items)
-            left = None if remaining is None else remaining - count
+            records = page.records
+            if remaining is not None and remaining < len(records):
+                records = records[:remaining]
+            left = None if remaining is None else remaining - len(records)
             source = later
             if source is None:
-                source = iter(() if next_url is None else (next_url,))
+                source = iter(() if page.next_url is None else (page.next_url,))
             started = False
             while len(pending) < ahead and (left is None or left > len(pending) * per_page):
                 url = next(source, None)
                 if url is None:
                     break
-                fetch: Callable[[], Awaitable[Any]]
                 if linked:
-                    fetch = functools.partial(
-                        _fetch_and_build, following, url, make, bad_record, left
-                    )
+                    fetch = _start(functools.partial(_fetch_decoded, following, url))
+                    pending.append(_Ahead(fetch, make, left))
                 else:
-                    fetch = functools.partial(following, url)
-                pending.append(_start(fetch))
+                    pending.append(_start(functools.partial(following, url)))
                 started = True
+            del page  # only the records are needed now: let the envelope go
             if started:
-                await asyncio.sleep(0)  # let the new requests go out before building
-            if built is None:
-                assert records is not None
-                items, error = _build(records[:count], make, bad_record)
-            else:
-                items, error = built.items, built.error
-            records = built = None
-            for item in items:
+                await asyncio.sleep(0)  # let the new requests go out before the consumer runs
+            for item in ready:
                 yield item
-            if error is not None:
-                raise error
-            del items
+            for record in records[len(ready) :]:
+                try:
+                    item = make(record)
+                except _BAD_RECORD as exc:
+                    if bad_record is None:
+                        raise
+                    raise bad_record(exc) from None
+                yield item
+            del records
+            ready = []
             if left is not None and left <= 0:
                 return
             remaining = left
             if not pending:
                 return
-            if linked:
-                built = await pending.popleft()
-                assert built is not None
-                next_url = built.next_url
+            taken = pending.popleft()
+            if isinstance(taken, _Ahead):
+                current = taken
+                page = await taken.fetch
+                taken.taken = True  # its builder stops: the consumer goes on from here
+                ready = taken.items
             else:
-                decode = await pending.popleft()
-                records = decode().records
-                if not records:
+                decode = await taken
+                page = decode()
+                if not page.records:
                     return
     finally:
+        if current is not None:
+            pending.append(current)
         if pending:
-            await _discard(pending)
+            await _discard(
+                [t for p in pending for t in (p.tasks() if isinstance(p, _Ahead) else [p])]
+            )
