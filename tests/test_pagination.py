@@ -227,24 +227,25 @@ async def test_the_page_ahead_is_built_into_models_before_the_consumer_reaches_i
     import twilio_async.resources.base as base
 
     built: list[str] = []
-    real = base.record_structurer
+    real = base.records_structurer
 
-    def counting(model: type[object]) -> Callable[[dict[str, object]], object]:
-        make = real(model)
+    def counting(model: type[object]) -> Callable[[list[dict[str, object]]], list[object]]:
+        make_many = real(model)
 
-        def counted(record: dict[str, object]) -> object:
-            built.append(str(record["sid"]))
-            return make(record)
+        def counted(records: list[dict[str, object]]) -> list[object]:
+            built.extend(str(record["sid"]) for record in records)
+            return make_many(records)
 
         return counted
 
-    monkeypatch.setattr(base, "record_structurer", counting)
+    monkeypatch.setattr(base, "records_structurer", counting)
     sids = fake.seed_numbers(30)
     stream = client.incoming_phone_numbers.stream(page_size=10)
     assert (await anext(stream)).sid == sids[0]
     await wait_until(lambda: pages_requested(fake) == 2 and prefetch_tasks() == [])
-    # Page 1 is built as it is yielded; page 2 is ready; page 3 is not asked for yet.
-    assert built == sids[:1] + sids[10:20]
+    # Page 1 was built when the consumer reached it (one chunk holds the whole page);
+    # page 2 is ready; page 3 is not asked for yet.
+    assert built == sids[:20]
     assert pages_requested(fake) == 2
     rest = [n.sid async for n in stream]
     assert rest == sids[1:]

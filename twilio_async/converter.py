@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import linecache
 import operator
+import re
 import textwrap
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Any, TypeVar, Union, get_args, get_origin
@@ -34,7 +35,14 @@ from . import dates
 from .dates import format_iso8601, parse_datetime
 from .models.common import FrozenDict, OpenEnum, freeze
 
-__all__ = ["converter", "structure", "structure_many", "unstructure"]
+__all__ = [
+    "converter",
+    "record_structurer",
+    "records_structurer",
+    "structure",
+    "structure_many",
+    "unstructure",
+]
 
 T = TypeVar("T")
 
@@ -284,19 +292,43 @@ class _Codegen:
             "\n".join(["o_get = o.get", *gets, *self.tolerant, *end]), "    "
         )
         fast = textwrap.indent("\n".join([take_all, *self.fast]), "        ")
+        end_fast = textwrap.indent("\n".join(end), "    ")
+        # The same fast body in a loop over a page's records, for streams and pages: no
+        # call per record, and every name it uses is a local (bound as a default).
+        if self.twin is not None:
+            loop_end = "n.__class__ = _cls\nappend(n)"
+        else:
+            loop_end = f"append({end[-1].removeprefix('return ')})"
+        loop_body = "\n".join([take_all, *self.fast])
+        hoisted = ", ".join(f"{g}={g}" for g in self._names_used(loop_body + loop_end))
         source = (
             f"def tolerant_{name}(o, _=None):\n{tolerant}\n\n"
             f"def structure_{name}(o, _=None):\n"
             f"    try:\n{fast}\n"
             f"    except (KeyError, TypeError, ValueError):\n"
-            f"        return tolerant_{name}(o)\n" + textwrap.indent("\n".join(end), "    ") + "\n"
+            f"        return tolerant_{name}(o)\n"
+            f"{end_fast}\n\n"
+            f"def many_{name}(records, {hoisted}, _tolerant=tolerant_{name}):\n"
+            f"    out = []\n    append = out.append\n"
+            f"    for o in records:\n"
+            f"        try:\n{textwrap.indent(loop_body, '            ')}\n"
+            f"        except (KeyError, TypeError, ValueError):\n"
+            f"            append(_tolerant(o))\n"
+            f"            continue\n"
+            f"{textwrap.indent(loop_end, '        ')}\n"
+            f"    return out\n"
         )
         filename = f"<twilio_async structure {self.cls.__module__}.{self.cls.__qualname__}>"
         # Registered with linecache so tracebacks and profilers can show the generated code.
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         exec(compile(source, filename, "exec"), self.globals)
         fn: Callable[[Any, Any], Any] = self.globals[f"structure_{name}"]
+        fn.many = self.globals[f"many_{name}"]  # type: ignore[attr-defined]
         return fn
+
+    def _names_used(self, text: str) -> list[str]:
+        """The module-level names ``text`` uses, to bind them as locals."""
+        return sorted(g for g in self.globals if re.search(rf"\b{re.escape(g)}\b", text))
 
 
 class _StructureError(ValueError):
@@ -377,9 +409,19 @@ def record_structurer(cls: type[T]) -> Callable[[Mapping[str, Any]], T]:
     return fast  # the generated function's second parameter defaults to None
 
 
+def records_structurer(cls: type[T]) -> Callable[[Sequence[Mapping[str, Any]]], list[T]]:
+    """The fastest callable turning a page's decoded records into a list of ``cls``: the
+    generated per-record code in one loop (see :class:`_Codegen`)."""
+    hook = converter.get_structure_hook(cls)
+    fast = getattr(hook, "fast", None)
+    many: Callable[[Sequence[Mapping[str, Any]]], list[T]] | None = getattr(fast, "many", None)
+    if many is None:
+        return lambda items: [hook(item, cls) for item in items]
+    return many
+
+
 def structure_many(items: Any, cls: type[T]) -> list[T]:
-    make = record_structurer(cls)
-    return [make(item) for item in items]
+    return records_structurer(cls)(list(items))
 
 
 def unstructure(value: Any) -> Any:

@@ -17,7 +17,7 @@ import attrs
 from yarl import URL
 
 from ..codecs import JSON, Codec
-from ..converter import record_structurer
+from ..converter import record_structurer, records_structurer
 from ..errors import TwilioDecodeError, TwilioValidationError
 from ..hosts import Hosts, Product
 from ..pagination import (
@@ -249,9 +249,8 @@ class ListResource(Resource, Generic[M]):
 
     async def _page_at(self, url: URL) -> Page[M]:
         data = await self._fetch_page_data(url)
-        make = record_structurer(self._model)
         try:
-            records = [make(record) for record in data.records]
+            records = records_structurer(self._model)(data.records)
         except (ValueError, TypeError, AttributeError) as exc:
             raise TwilioDecodeError(
                 f"cannot read {self._model.__name__} records: {exc}", method="GET", url=str(url)
@@ -313,7 +312,13 @@ class ListResource(Resource, Generic[M]):
             )
 
         return stream_records(
-            first, self._fetch_page, make, limit=limit, window=window, bad_record=bad_record
+            first,
+            self._fetch_page,
+            make,
+            limit=limit,
+            window=window,
+            bad_record=bad_record,
+            make_many=records_structurer(self._model),
         )
 
     async def _list(
