@@ -650,3 +650,62 @@ def test_records_structurer_builds_a_page_like_record_structurer_record_by_recor
 def test_records_structurer_raises_on_a_bad_record() -> None:
     with pytest.raises(ValueError, match="date"):
         records_structurer(IncomingPhoneNumber)([seed(), {**seed(), "date_created": "soon"}])
+
+
+# --- interned value objects -------------------------------------------------------------------
+
+
+def test_equal_capabilities_are_one_shared_instance() -> None:
+    make = records_structurer(IncomingPhoneNumber)
+    caps = {"voice": True, "sms": False, "mms": None, "fax": True}
+    first, second, other = make(
+        [
+            {**seed(), "capabilities": dict(caps)},
+            {**seed(), "capabilities": dict(caps)},
+            {**seed(), "capabilities": {**caps, "sms": True}},
+        ]
+    )
+    assert first.capabilities is second.capabilities
+    assert first.capabilities == PhoneNumberCapabilities(voice=True, sms=False, fax=True)
+    assert other.capabilities is not first.capabilities
+    assert other.capabilities == PhoneNumberCapabilities(voice=True, sms=True, fax=True)
+    # The per-record path shares them too.
+    assert (
+        record_structurer(IncomingPhoneNumber)(seed()).capabilities
+        is structure(seed(), IncomingPhoneNumber).capabilities
+    )
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [
+        ({"voice": "true", "sms": "0", "mms": 1, "fax": ""}, (True, False, True, None)),
+        ({"voice": 1, "sms": 0, "mms": True, "fax": False}, (True, False, True, False)),
+        ({"voice": True}, (True, None, None, None)),  # missing keys
+        (
+            {"voice": True, "sms": False, "mms": True, "fax": False, "rcs": True},
+            (True, False, True, False),
+        ),
+    ],
+)
+def test_interned_capabilities_read_every_wire_spelling_the_same(
+    wire: dict[str, Any], expected: tuple[bool | None, ...]
+) -> None:
+    for _ in range(2):  # once to learn, once from the memo
+        (number,) = records_structurer(IncomingPhoneNumber)([{**seed(), "capabilities": wire}])
+        caps = number.capabilities
+        assert caps is not None
+        assert (caps.voice, caps.sms, caps.mms, caps.fax) == expected
+
+
+def test_interning_memo_is_bounded_and_refuses_unplain_keys() -> None:
+    interner = converter_module._Interner(converter_module.converter, PhoneNumberCapabilities)
+    assert interner({"voice": 1, "sms": True, "mms": True, "fax": True}).voice is True
+    assert interner.memo == {}  # an int key is not learnt (it would collide with True)
+    spellings = [True, False, None, "", "true", "false", "1", "0", "yes", "no", " true "]
+    combos = [(a, b, c) for a in spellings for b in spellings for c in spellings]
+    assert len(combos) > interner.MEMO_LIMIT
+    for voice, sms, mms in combos:
+        built = interner({"voice": voice, "sms": sms, "mms": mms, "fax": None})
+        assert built.voice == converter_module._to_bool(voice)
+    assert len(interner.memo) == interner.MEMO_LIMIT

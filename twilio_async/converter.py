@@ -33,7 +33,7 @@ from cattrs.errors import StructureHandlerNotFoundError
 
 from . import dates
 from .dates import format_iso8601, parse_datetime
-from .models.common import FrozenDict, OpenEnum, freeze
+from .models.common import INTERNED, FrozenDict, OpenEnum, freeze
 
 __all__ = [
     "converter",
@@ -243,6 +243,18 @@ class _Codegen:
         elif get_origin(inner) in (Mapping, dict) or inner in (dict, Mapping):
             both(f"if {v}.__class__ is _dict: {v} = _freeze({v})")
             both(f"elif {v} is not None: {v} = _to_mapping({v})")
+        elif is_model(inner) and getattr(inner, INTERNED, False):
+            # One shared instance per distinct value, looked up by the wire values of all
+            # its fields; an unseen value takes the tolerant variant, which learns it.
+            nested = f"_m{index}"
+            interner = _Interner(self.converter, inner)
+            self.globals[f"{nested}_memo"] = interner.memo
+            self.globals[f"{nested}_key"] = interner.key
+            self.globals[nested] = interner
+            fast(f"if {v}.__class__ is _dict: {v} = {nested}_memo[{nested}_key({v})]")
+            fast(f"elif {v} is not None: {v} = {nested}({v})")
+            tolerant(f"if {v} is not None and {v} != '': {v} = {nested}({v})")
+            tolerant(f"else: {v} = None")
         elif is_model(inner):
             nested = f"_m{index}"
             hook = self.converter.get_structure_hook(inner)
@@ -329,6 +341,40 @@ class _Codegen:
     def _names_used(self, text: str) -> list[str]:
         """The module-level names ``text`` uses, to bind them as locals."""
         return sorted(g for g in self.globals if re.search(rf"\b{re.escape(g)}\b", text))
+
+
+class _Interner:
+    """Shared instances of an ``interned`` model, keyed by its fields' wire values.
+
+    Only keys of plain values are learnt (``bool``, ``None``, ``str``: hashable, and no
+    two of them equal unless they read the same; ``1`` finds ``True``, which is what it
+    reads as), and at most ``MEMO_LIMIT`` of them, so a server sending endless distinct
+    values cannot grow it without bound.
+    """
+
+    MEMO_LIMIT = 256
+    _PLAIN = (bool, type(None), str)
+
+    def __init__(self, converter: cattrs.Converter, cls: type) -> None:
+        self.hook = converter.get_structure_hook(cls)
+        self.cls = cls
+        keys = [f.alias or f.name for f in attrs.fields(cls)]
+        getter = operator.itemgetter(*keys)
+        self.key: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
+            getter if len(keys) > 1 else lambda raw: (getter(raw),)
+        )
+        self.memo: dict[tuple[Any, ...], Any] = {}
+
+    def __call__(self, raw: Any, _: Any = None) -> Any:
+        built = self.hook(raw, self.cls)
+        if isinstance(raw, dict) and len(self.memo) < self.MEMO_LIMIT:
+            try:
+                key = self.key(raw)
+            except KeyError:
+                return built
+            if all(value.__class__ in self._PLAIN for value in key):
+                return self.memo.setdefault(key, built)
+        return built
 
 
 class _StructureError(ValueError):

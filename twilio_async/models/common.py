@@ -2,25 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import attrs
 from typing_extensions import dataclass_transform
 
-__all__ = ["FrozenDict", "HttpMethod", "OpenEnum", "freeze", "model"]
+__all__ = ["INTERNED", "FrozenDict", "HttpMethod", "OpenEnum", "freeze", "model"]
 
 _C = TypeVar("_C", bound=type)
 
 
+INTERNED = "__twilio_async_interned__"
+
+
+@overload
+def model(cls: _C, /) -> _C: ...
+
+
+@overload
+def model(*, interned: bool = False) -> Callable[[_C], _C]: ...
+
+
 @dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(attrs.field,))
-def model(cls: _C) -> _C:
+def model(cls: _C | None = None, /, *, interned: bool = False) -> _C | Callable[[_C], _C]:
     """Declare a response model: a frozen, slotted, keyword-only attrs class.
 
     No ``__weakref__`` slot: it keeps instances small, and it keeps the layout simple
-    enough for the converter's fast constructor (see ``converter._fast_constructor``).
+    enough for the converter's fast constructor (see ``converter._layout_twin``).
+
+    ``interned=True`` is for small value objects with few possible values (a number's
+    capabilities: four booleans): the converter then shares one instance per distinct
+    value instead of building one per record, which saves time and memory when streaming
+    an inventory. Instances are frozen, so sharing them is safe.
     """
-    return attrs.frozen(cls, kw_only=True, weakref_slot=False)
+
+    def declare(cls: _C) -> _C:
+        declared = attrs.frozen(cls, kw_only=True, weakref_slot=False)
+        setattr(declared, INTERNED, interned)
+        return declared
+
+    return declare if cls is None else declare(cls)
 
 
 class FrozenDict(dict[str, Any]):

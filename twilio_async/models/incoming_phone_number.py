@@ -51,7 +51,7 @@ class VoiceReceiveMode(OpenEnum):
     FAX = "fax"
 
 
-@model
+@model(interned=True)
 class PhoneNumberCapabilities:
     """What the number can receive. ``None`` means Twilio did not say."""
 
