@@ -340,7 +340,7 @@ class _Codegen:
 
     def _names_used(self, text: str) -> list[str]:
         """The module-level names ``text`` uses, to bind them as locals."""
-        return sorted(g for g in self.globals if re.search(rf"\b{re.escape(g)}\b", text))
+        return sorted(set(re.findall(r"\b_\w+", text)) & self.globals.keys())
 
 
 class _Interner:
