@@ -558,3 +558,52 @@ def test_informational_links_off_the_host_are_dropped_not_raised() -> None:
     page = v1(with_meta(url="https://evil.example/v1/x", previous_page_url="ftp://x/y"))
     assert page.url is None
     assert page.previous_page_url is None
+
+
+# --- decode(links=False): what a stream needs, and nothing else ------------------------------
+
+
+def test_2010_decode_without_links_keeps_the_way_forward_only() -> None:
+    body = {
+        **PAGE_2010,
+        "next_page_uri": f"{ROOT_2010}?{NEXT_QUERY}",
+        "previous_page_uri": f"{ROOT_2010}?Page=0&PageSize=50",
+        "page": 1,
+    }
+    full = v2010(body)
+    lean = PagingV2010("incoming_phone_numbers").decode(
+        body, product=Product.API, hosts=DEFAULT_HOSTS, links=False
+    )
+    assert lean.records == full.records
+    assert lean.next_url == full.next_url
+    assert (lean.page_number, lean.page_size) == (full.page_number, full.page_size)
+    assert full.url is not None
+    assert full.previous_page_url is not None
+    assert (lean.url, lean.first_page_url, lean.previous_page_url) == (None, None, None)
+
+
+def test_decode_without_links_still_refuses_a_foreign_next_link() -> None:
+    with pytest.raises(UnsafeURLError):
+        PagingV2010("incoming_phone_numbers").decode(
+            {**PAGE_2010, "next_page_uri": "https://evil.example/steal"},
+            product=Product.API,
+            hosts=DEFAULT_HOSTS,
+            links=False,
+        )
+    with pytest.raises(UnsafeURLError):
+        PagingV1("installed_add_ons").decode(
+            with_meta(next_page_url="https://evil.example/steal"),
+            product=Product.MARKETPLACE,
+            hosts=DEFAULT_HOSTS,
+            links=False,
+        )
+
+
+def test_v1_decode_without_links() -> None:
+    body = with_meta(next_page_url="https://marketplace.twilio.com/v1/InstalledAddOns?Page=1")
+    lean = PagingV1("installed_add_ons").decode(
+        body, product=Product.MARKETPLACE, hosts=DEFAULT_HOSTS, links=False
+    )
+    assert lean.next_url == v1(body).next_url
+    assert lean.url is None
+    assert lean.first_page_url is None

@@ -426,3 +426,17 @@ async def test_a_bad_record_in_a_page_built_ahead_is_raised_in_order() -> None:
         await drain(stream, got)
     assert got == list(range(150))
     assert fetch_tasks() == []
+
+
+def test_decode_without_links_keeps_the_later_pages_only() -> None:
+    paging = PagingV2008("incoming_phone_number")
+    url = with_page_number(BASE, 2, 3)
+    body = {**envelope(page="2", numpages="4", pagesize="3"), "incoming_phone_number": {"a": "1"}}
+    lean = paging.decode(body, product=Product.API, hosts=HOSTS, url=url, links=False)
+    full = paging.decode(body, product=Product.API, hosts=HOSTS, url=url)
+    assert lean.records == full.records
+    assert lean.later_page_urls is not None
+    assert full.later_page_urls is not None
+    assert list(lean.later_page_urls) == list(full.later_page_urls)
+    assert (lean.num_pages, lean.total) == (full.num_pages, full.total)
+    assert (lean.url, lean.first_page_url, lean.previous_page_url) == (None, None, None)

@@ -82,7 +82,9 @@ class Paging(Protocol):
     """How a list endpoint pages: the query that asks for a page, and the envelope.
 
     ``decode`` is given the URL the page was fetched from; envelopes that do not link to
-    their neighbours (2008-08-01) need it to tell where the other pages are.
+    their neighbours (2008-08-01) need it to tell where the other pages are. With
+    ``links=False`` it leaves out the informational links (``url``, ``first_page_url``,
+    ``previous_page_url``), which a stream never reads: only the way forward is resolved.
     """
 
     def query(
@@ -90,7 +92,13 @@ class Paging(Protocol):
     ) -> Pairs: ...
 
     def decode(
-        self, body: Any, *, product: Product, hosts: Hosts, url: URL | None = None
+        self,
+        body: Any,
+        *,
+        product: Product,
+        hosts: Hosts,
+        url: URL | None = None,
+        links: bool = True,
     ) -> PageData: ...
 
 
@@ -155,17 +163,28 @@ class _JsonPaging:
         raise NotImplementedError
 
     def decode(
-        self, body: Any, *, product: Product, hosts: Hosts, url: URL | None = None
+        self,
+        body: Any,
+        *,
+        product: Product,
+        hosts: Hosts,
+        url: URL | None = None,
+        links: bool = True,
     ) -> PageData:
         if not isinstance(body, Mapping):
             raise PageDecodeError("page is not a JSON object")
         meta, key = self._meta(body)
         link = self.link
+        records = _records(body, key)
+        next_url = _link(meta.get(f"next_page_{link}"), product=product, hosts=hosts)
+        page_number, page_size = _int(meta.get("page")), _int(meta.get("page_size"))
+        if not links:
+            return PageData(records, next_url, page_number=page_number, page_size=page_size)
         return PageData(
-            records=_records(body, key),
-            next_url=_link(meta.get(f"next_page_{link}"), product=product, hosts=hosts),
-            page_number=_int(meta.get("page")),
-            page_size=_int(meta.get("page_size")),
+            records=records,
+            next_url=next_url,
+            page_number=page_number,
+            page_size=page_size,
             url=_absolute(meta.get(link), product=product, hosts=hosts),
             first_page_url=_absolute(meta.get(f"first_page_{link}"), product=product, hosts=hosts),
             previous_page_url=_absolute(
@@ -282,7 +301,13 @@ class PagingV2008:
         return pairs
 
     def decode(
-        self, body: Any, *, product: Product, hosts: Hosts, url: URL | None = None
+        self,
+        body: Any,
+        *,
+        product: Product,
+        hosts: Hosts,
+        url: URL | None = None,
+        links: bool = True,
     ) -> PageData:
         if url is None:
             raise TypeError("PagingV2008.decode() needs the url the page was fetched from")
@@ -306,10 +331,10 @@ class PagingV2008:
             next_url=later[0] if later else None,
             page_number=page,
             page_size=page_size,
-            url=str(url),
-            first_page_url=str(with_page_number(url, 0, page_size)),
+            url=str(url) if links else None,
+            first_page_url=str(with_page_number(url, 0, page_size)) if links else None,
             previous_page_url=(
-                str(with_page_number(url, page - 1, page_size)) if page > 0 else None
+                str(with_page_number(url, page - 1, page_size)) if links and page > 0 else None
             ),
             total=_decimal(body.get("@total")),
             num_pages=num_pages,
@@ -576,8 +601,10 @@ async def stream_records(
             taken = pending.popleft()
             if isinstance(taken, _Ahead):
                 current = taken
+                # Taken before waiting: the builder stops (or, if the page has not arrived
+                # yet, never starts: the consumer is idle then and builds it itself).
+                taken.taken = True
                 page = await taken.fetch
-                taken.taken = True  # its builder stops: the consumer goes on from here
                 ready = taken.items
             else:
                 decode = await taken

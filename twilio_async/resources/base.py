@@ -229,23 +229,23 @@ class ListResource(Resource, Generic[M]):
         )
         return self._where.url(self._core.hosts, self._path, query)
 
-    async def _fetch_page(self, url: URL) -> Callable[[], PageData]:
+    async def _fetch_page(self, url: URL, *, links: bool = True) -> Callable[[], PageData]:
         """GET the page at ``url``; the answer decodes it (streams choose when)."""
         response = await self._core.send("GET", url, codec=self._where.codec)
-        return functools.partial(self._decode_page, url, response.body)
+        return functools.partial(self._decode_page, url, response.body, links)
 
-    def _decode_page(self, url: URL, raw: bytes) -> PageData:
+    def _decode_page(self, url: URL, raw: bytes, links: bool) -> PageData:
         endpoint = self._where
         body = endpoint.codec.decode(raw, method="GET", url=str(url))
         try:
             return self._paging.decode(
-                body, product=endpoint.product, hosts=self._core.hosts, url=url
+                body, product=endpoint.product, hosts=self._core.hosts, url=url, links=links
             )
         except PageDecodeError as exc:
             raise TwilioDecodeError(str(exc), method="GET", url=str(url)) from None
 
-    async def _fetch_page_data(self, url: URL) -> PageData:
-        return (await self._fetch_page(url))()
+    async def _fetch_page_data(self, url: URL, *, links: bool = True) -> PageData:
+        return (await self._fetch_page(url, links=links))()
 
     async def _page_at(self, url: URL) -> Page[M]:
         data = await self._fetch_page_data(url)
@@ -298,7 +298,7 @@ class ListResource(Resource, Generic[M]):
         make = record_structurer(self._model)
 
         def first() -> Any:
-            return self._fetch_page_data(first_url)
+            return self._fetch_page_data(first_url, links=False)  # a stream never reads them
 
         # Pages fetched ahead when every page URL is known up front: bounded so that memory
         # stays a few pages, and never more than the client lets be in flight at all.
@@ -313,7 +313,7 @@ class ListResource(Resource, Generic[M]):
 
         return stream_records(
             first,
-            self._fetch_page,
+            functools.partial(self._fetch_page, links=False),
             make,
             limit=limit,
             window=window,
