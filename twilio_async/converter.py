@@ -202,6 +202,7 @@ class _Codegen:
             "_bool": bool,
             "_dict": dict,
             "_freeze": freeze,
+            "_FrozenDict": FrozenDict,
             "_Error": _StructureError,
         }
         self.fast: list[str] = []
@@ -241,8 +242,16 @@ class _Codegen:
             fast(f"{v} = {enum}_map[{v}]")
             tolerant(f"if {v} is not None: {v} = _to_enum({v}, {enum})")
         elif get_origin(inner) in (Mapping, dict) or inner in (dict, Mapping):
-            both(f"if {v}.__class__ is _dict: {v} = _freeze({v})")
-            both(f"elif {v} is not None: {v} = _to_mapping({v})")
+            if get_args(inner) == (str, str):  # links, subresource_uris: a flat copy
+                fast(f"if {v}.__class__ is _dict:")
+                fast(f"    for {v}_item in {v}.values():")
+                fast(f"        if {v}_item.__class__ is not _str: raise TypeError")
+                fast(f"    {v} = _FrozenDict({v})")
+            else:
+                fast(f"if {v}.__class__ is _dict: {v} = _freeze({v})")
+            fast(f"elif {v} is not None: {v} = _to_mapping({v})")
+            tolerant(f"if {v}.__class__ is _dict: {v} = _freeze({v})")
+            tolerant(f"elif {v} is not None: {v} = _to_mapping({v})")
         elif is_model(inner) and getattr(inner, INTERNED, False):
             # One shared instance per distinct value, looked up by the wire values of all
             # its fields; an unseen value takes the tolerant variant, which learns it.
