@@ -166,7 +166,8 @@ def _fast_constructor(cls: type[T]) -> Callable[..., T]:
 # needs no conversion or reads as unset. Anything else (a boolean sent as "true", an enum
 # value this version does not know, a date not yet seen) is a KeyError there, and the
 # record takes the tolerant variant, which converts it.
-_BOOLS: dict[Any, bool | None] = {True: True, False: False, None: None, "": None}
+# No "" here: it hashes like False, and each lookup of False would compare the two.
+_BOOLS: dict[Any, bool | None] = {True: True, False: False, None: None}
 
 
 class _Codegen:
@@ -238,8 +239,9 @@ class _Codegen:
         elif isinstance(inner, type) and issubclass(inner, Enum):
             enum = f"_E{index}"
             self.globals[enum] = inner
-            self.globals[f"{enum}_map"] = {None: None, "": None, **inner._value2member_map_}
-            fast(f"{v} = {enum}_map[{v}]")
+            # String keys only: CPython looks such a dict up with a fast string compare.
+            self.globals[f"{enum}_map"] = {"": None, **inner._value2member_map_}
+            fast(f"if {v} is not None: {v} = {enum}_map[{v}]")
             tolerant(f"if {v} is not None: {v} = _to_enum({v}, {enum})")
         elif get_origin(inner) in (Mapping, dict) or inner in (dict, Mapping):
             if get_args(inner) == (str, str):  # links, subresource_uris: a flat copy
@@ -333,7 +335,7 @@ class _Codegen:
             f"    out = []\n    append = out.append\n"
             f"    for o in records:\n"
             f"        try:\n{textwrap.indent(loop_body, '            ')}\n"
-            f"        except (KeyError, TypeError, ValueError):\n"
+            f"        except (KeyError, TypeError, ValueError, AttributeError):\n"
             f"            append(_tolerant(o))\n"
             f"            continue\n"
             f"{textwrap.indent(loop_end, '        ')}\n"
