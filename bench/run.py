@@ -84,6 +84,8 @@ SITES: dict[str, dict[str, Any]] = {
     "s20k": {"records": 20_000, "latency_ms": 0, "page_sizes": [50, 1000]},
     "s20k_lat": {"records": 20_000, "latency_ms": LATENCY_MS, "page_sizes": [1000]},
     "s10k": {"records": 10_000, "latency_ms": 0, "page_sizes": [1000], "fetch": False},
+    # for bench.instructions: 10k beside s20k at both page sizes
+    "i10k": {"records": 10_000, "latency_ms": 0, "page_sizes": [50, 1000], "fetch": False},
     "s100k": {"records": 100_000, "latency_ms": 0, "page_sizes": [1000], "fetch": False},
     "legacy": {
         "records": 2_000,

@@ -33,3 +33,25 @@ def test_mount_refuses_an_endpoint_outside_its_root() -> None:
         PREVIEW.apply(Endpoint(Product.MARKETPLACE, "/v2/Things"))
     with pytest.raises(ValueError, match="not under '/v1'"):
         PREVIEW.apply(Endpoint(Product.MARKETPLACE, "/v1Things"))  # a prefix, not a root
+
+
+@pytest.mark.parametrize(
+    ("value", "path"),
+    [
+        ("PN0123abcdEF", "/x/PN0123abcdEF.json"),  # plain ASCII letters and digits: as is
+        ("../AC1", "/x/..%2FAC1.json"),  # never a new path segment
+        ("a b/c?d#e", "/x/a%20b%2Fc%3Fd%23e.json"),
+        ("\u00e9", "/x/%C3%A9.json"),  # non-ASCII letters are quoted too
+        ("\u0661", "/x/%D9%A1.json"),  # ... and non-ASCII digits
+    ],
+)
+def test_endpoint_url_quotes_every_placeholder_value_but_plain_ascii(value: str, path: str) -> None:
+    url = Endpoint(Product.API, "/x/{sid}.json").url(Hosts.resolve(), {"sid": value})
+    assert url.raw_path == path
+
+
+def test_endpoint_url_query_keeps_the_wildcard_and_quotes_the_rest() -> None:
+    url = Endpoint(Product.API, "/x.json").url(
+        Hosts.resolve(), {}, [("PhoneNumber", "+1415*"), ("PageSize", "50"), ("A&B", "c=d")]
+    )
+    assert url.raw_query_string == "PhoneNumber=%2B1415*&PageSize=50&A%26B=c%3Dd"

@@ -12,6 +12,8 @@ import os
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from yarl import URL
+
 from .errors import TwilioDecodeError
 
 __all__ = ["JSON", "Codec", "JsonCodec", "json_loads"]
@@ -35,13 +37,13 @@ class Codec(Protocol):
 
     accept: str
 
-    def decode(self, body: bytes, *, method: str, url: str) -> Any: ...
+    def decode(self, body: bytes, *, method: str, url: str | URL) -> Any: ...
 
 
 class JsonCodec:
     accept = "application/json"
 
-    def decode(self, body: bytes, *, method: str, url: str) -> Any:
+    def decode(self, body: bytes, *, method: str, url: str | URL) -> Any:
         if not body.strip():
             return None
         try:
@@ -50,7 +52,7 @@ class JsonCodec:
         # RecursionError for nesting deeper than the interpreter's recursion limit.
         except (ValueError, RecursionError) as exc:
             raise TwilioDecodeError(
-                f"response is not valid JSON: {exc}", method=method, url=url
+                f"response is not valid JSON: {exc}", method=method, url=str(url)
             ) from None
 
 

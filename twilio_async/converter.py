@@ -454,11 +454,22 @@ def structure(data: Any, cls: type[T]) -> T:
         raise ValueError(f"cannot read {cls.__name__}: {exc}") from exc
 
 
+_RECORD_STRUCTURERS: dict[type, Callable[[Mapping[str, Any]], Any]] = {}
+
+
 def record_structurer(cls: type[T]) -> Callable[[Mapping[str, Any]], T]:
     """The fastest callable turning one decoded record (a ``dict``) into ``cls``.
 
-    Used per record while streaming pages: skips the converter's dispatch.
+    Used per response and per record: skips the converter's dispatch (and is remembered,
+    so a fetch costs a dict lookup to find it).
     """
+    known = _RECORD_STRUCTURERS.get(cls)
+    if known is None:
+        known = _RECORD_STRUCTURERS[cls] = _record_structurer(cls)
+    return known
+
+
+def _record_structurer(cls: type[T]) -> Callable[[Mapping[str, Any]], T]:
     hook = converter.get_structure_hook(cls)
     fast: Callable[[Mapping[str, Any]], T] | None = getattr(hook, "fast", None)
     if fast is None:

@@ -8,6 +8,7 @@ region ``us1``; a region without an edge gives ``{product}.{region}.twilio.com``
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Mapping
 
@@ -111,8 +112,13 @@ class Hosts:
 
 def _join(origin: URL, raw_path: str, raw_query: str) -> URL:
     # Built as text so that the path and query go out byte for byte as given.
-    text = str(origin).rstrip("/") + raw_path
+    text = _origin_text(origin) + raw_path
     return URL(f"{text}?{raw_query}" if raw_query else text, encoded=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _origin_text(origin: URL) -> str:
+    return str(origin).rstrip("/")
 
 
 def _same_origin(a: URL, b: URL) -> bool:

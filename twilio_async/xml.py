@@ -16,6 +16,8 @@ import xml.etree.ElementTree as ET
 from typing import Any, NoReturn
 from xml.parsers import expat
 
+from yarl import URL
+
 from .errors import TwilioDecodeError
 
 __all__ = [
@@ -156,7 +158,7 @@ class XmlCodec:
 
     accept = "application/xml"
 
-    def decode(self, body: bytes, *, method: str, url: str) -> Any:
+    def decode(self, body: bytes, *, method: str, url: str | URL) -> Any:
         if not body.strip():
             return None
         try:
@@ -166,31 +168,31 @@ class XmlCodec:
                 "refused an unsafe XML response: it has a document type declaration, and "
                 "DTDs and entity declarations are refused (nothing was expanded or fetched)",
                 method=method,
-                url=url,
+                url=str(url),
             ) from None
         except ET.ParseError as exc:
             raise TwilioDecodeError(
-                f"response is not well-formed XML: {exc}", method=method, url=url
+                f"response is not well-formed XML: {exc}", method=method, url=str(url)
             ) from None
         if root.tag != "TwilioResponse":
             raise TwilioDecodeError(
                 f"expected a <TwilioResponse> document, got <{root.tag[:40]}>",
                 method=method,
-                url=url,
+                url=str(url),
             )
         if len(root) > 1:
             tags = ", ".join(sorted({f"<{child.tag[:40]}>" for child in root}))
             raise TwilioDecodeError(
                 f"<TwilioResponse> should hold one element, it holds {len(root)} ({tags})",
                 method=method,
-                url=url,
+                url=str(url),
             )
         if not len(root):
             return None
         try:
             return element_data(root[0])
         except _TooDeep as exc:
-            raise TwilioDecodeError(str(exc), method=method, url=url) from None
+            raise TwilioDecodeError(str(exc), method=method, url=str(url)) from None
 
 
 XML = XmlCodec()
