@@ -709,3 +709,35 @@ def test_interning_memo_is_bounded_and_refuses_unplain_keys() -> None:
         built = interner({"voice": voice, "sms": sms, "mms": mms, "fax": None})
         assert built.voice == converter_module._to_bool(voice)
     assert len(interner.memo) == interner.MEMO_LIMIT
+
+
+# --- the page loop's field getter adopts the decoder's key objects ------------------------------
+
+
+def test_key_adopter_builds_on_the_records_own_key_objects() -> None:
+    # (Longer than one character: CPython shares one-character strings anyway.)
+    adopter = converter_module._KeyAdopter(["beta", "alpha"])
+    page1 = json.loads('[{"alpha": 1, "beta": 2}, {"alpha": 3, "beta": 4}]')  # shared keys
+    getter = adopter.getter(page1)
+    assert [getter(r) for r in page1] == [(2, 1), (4, 3)]
+    assert adopter.getter(page1) is getter  # same key objects: kept
+    page2 = json.loads('[{"alpha": 5, "beta": 6}]')  # another document: equal keys, new objects
+    assert next(iter(page2[0])) is not next(iter(page1[0]))
+    other = adopter.getter(page2)
+    assert other is not getter
+    assert other(page2[0]) == (6, 5)
+    assert getter(page2[0]) == (6, 5)  # equal keys find the same values whatever the objects
+
+
+@pytest.mark.parametrize("records", [[], [{}], [["a", "b"]], ["text"]])
+def test_key_adopter_falls_back_to_the_plain_getter(records: list[Any]) -> None:
+    adopter = converter_module._KeyAdopter(["beta", "alpha"])
+    assert adopter.getter(records) is adopter.default
+
+
+def test_page_loop_reads_records_whose_keys_are_other_objects_the_same() -> None:
+    # Each record decoded on its own: no key object is shared with the first record.
+    texts = [json.dumps(seed()), json.dumps(list_record()), json.dumps({**seed(), "beta": True})]
+    records = [json.loads(text) for text in texts]
+    page = records_structurer(IncomingPhoneNumber)(records)
+    assert page == [record_structurer(IncomingPhoneNumber)(json.loads(t)) for t in texts]

@@ -304,6 +304,7 @@ class _Codegen:
         variables = [f"v{i}" for i in range(len(self.keys))]
         # The fast variant takes every field in one C-level call.
         self.globals["_get_all"] = operator.itemgetter(*self.keys)
+        self.globals["_adopt"] = _KeyAdopter(self.keys).getter
         take_all = (
             f"{variables[0]}, = (_get_all(o),)"
             if len(variables) == 1
@@ -323,7 +324,9 @@ class _Codegen:
         else:
             loop_end = f"append({end[-1].removeprefix('return ')})"
         loop_body = "\n".join([take_all, *self.fast])
-        hoisted = ", ".join(f"{g}={g}" for g in self._names_used(loop_body + loop_end))
+        hoisted = ", ".join(
+            f"{g}={g}" for g in self._names_used(loop_body + loop_end + "_adopt") if g != "_get_all"
+        )
         source = (
             f"def tolerant_{name}(o, _=None):\n{tolerant}\n\n"
             f"def structure_{name}(o, _=None):\n"
@@ -333,6 +336,7 @@ class _Codegen:
             f"{end_fast}\n\n"
             f"def many_{name}(records, {hoisted}, _tolerant=tolerant_{name}):\n"
             f"    out = []\n    append = out.append\n"
+            f"    _get_all = _adopt(records)\n"
             f"    for o in records:\n"
             f"        try:\n{textwrap.indent(loop_body, '            ')}\n"
             f"        except (KeyError, TypeError, ValueError, AttributeError):\n"
@@ -352,6 +356,39 @@ class _Codegen:
     def _names_used(self, text: str) -> list[str]:
         """The module-level names ``text`` uses, to bind them as locals."""
         return sorted(set(re.findall(r"\b_\w+", text)) & self.globals.keys())
+
+
+class _KeyAdopter:
+    """The field getter of a generated page loop, built on the records' own key objects.
+
+    A dict lookup first compares keys by identity; only when that fails does it compare
+    the strings (on orjson's dicts through a generic rich comparison, per field, per
+    record). Decoders reuse key objects: orjson keeps a process-wide cache of them, and
+    the standard library's ``json`` shares them within one document. So the getter is
+    rebuilt around the key objects of the first record of a page whenever they are not
+    the ones it was last built on, and every lookup after that hits by identity. Equal
+    keys find the same values either way: this changes the cost, never the result.
+    """
+
+    __slots__ = ("default", "keys", "last")
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = tuple(keys)
+        self.default = operator.itemgetter(*self.keys)
+        self.last: tuple[object, Callable[[Any], Any]] = (None, self.default)
+
+    def getter(self, records: Sequence[Any]) -> Callable[[Any], Any]:
+        first = records[0] if records else None
+        if first.__class__ is not dict or not first:
+            return self.default
+        probe = next(iter(first))
+        last = self.last  # one tuple: never a probe of one build with the getter of another
+        if probe is last[0]:
+            return last[1]
+        own = {key: key for key in first}
+        getter = operator.itemgetter(*[own.get(key, key) for key in self.keys])
+        self.last = (probe, getter)
+        return getter
 
 
 class _Interner:
