@@ -440,3 +440,24 @@ def test_decode_without_links_keeps_the_later_pages_only() -> None:
     assert list(lean.later_page_urls) == list(full.later_page_urls)
     assert (lean.num_pages, lean.total) == (full.num_pages, full.total)
     assert (lean.url, lean.first_page_url, lean.previous_page_url) == (None, None, None)
+
+
+async def test_a_page_arriving_as_the_stream_closes_starts_no_builder() -> None:
+    # The page ahead completes just as the consumer leaves: whatever the order in which
+    # the loop runs the fetch's done-callbacks, nothing is built after the stream ended.
+    pages = Pages(total=300, size=100, delays={1: 0.0}, links_only=True)
+    built: list[int] = []
+    stream = counting_stream(pages, built)
+    assert await anext(stream) == 0
+    (fetch,) = fetch_tasks()
+    for _ in range(1000):  # the first turn after the fetch completes
+        if fetch.done():
+            break
+        await asyncio.sleep(0)
+    assert fetch.done()
+    await stream.aclose()  # type: ignore[attr-defined]
+    at_close = list(built)
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert fetch_tasks() == []
+    assert built == at_close

@@ -614,6 +614,11 @@ async def stream_records(
     finally:
         if current is not None:
             pending.append(current)
+        for page_ahead in pending:
+            if isinstance(page_ahead, _Ahead):
+                # A fetch that has just completed may still have its callback queued:
+                # marked taken, it starts no builder after the stream has ended.
+                page_ahead.taken = True
         if pending:
             await _discard(
                 [t for p in pending for t in (p.tasks() if isinstance(p, _Ahead) else [p])]
