@@ -9,10 +9,12 @@ Rules, in one place:
 * Enums are open (:class:`~twilio_async.models.common.OpenEnum`): unknown values are kept.
 * Unknown fields are ignored; nested mappings are exposed read-only.
 
-Models are structured by a function generated once per class (a cattrs structure hook
-factory). Streaming an inventory builds hundreds of thousands of models, so the generated
-code inlines the common field kinds instead of calling a hook per field, and builds the
-frozen instance through a layout-identical mutable twin (see :func:`_fast_constructor`).
+Models are structured by code generated once per class (a cattrs structure hook
+factory, :class:`_Codegen`). Streaming an inventory builds hundreds of thousands of models,
+so the generated code inlines the common field kinds instead of calling a hook per field,
+fills the frozen instance through a layout-identical mutable twin (:func:`_layout_twin`),
+and comes in three functions: a fast variant for what Twilio usually sends, a tolerant one
+that is the reference, and a page loop (:func:`records_structurer`) over the fast one.
 """
 
 from __future__ import annotations
