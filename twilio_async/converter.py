@@ -146,24 +146,6 @@ def _layout_twin(cls: type) -> type | None:
     return twin
 
 
-def _fast_constructor(cls: type[T]) -> Callable[..., T]:
-    """A positional constructor (fields in declaration order) built on the layout twin, or
-    ``cls`` itself when there is none. Generated structuring code inlines the same steps."""
-    twin = _layout_twin(cls)
-    if twin is None:
-        return cls
-    names = [a.name for a in attrs.fields(cls)]  # type: ignore[arg-type]
-    body = "".join(f"    self.{name} = {name}\n" for name in names)
-    source = (
-        f"def build({', '.join(names)}):\n    self = _onew(_twin)\n{body}"
-        "    self.__class__ = _cls\n    return self\n"
-    )
-    namespace: dict[str, Any] = {"_onew": object.__new__, "_twin": twin, "_cls": cls}
-    exec(compile(source, f"<{cls.__qualname__} builder>", "exec"), namespace)
-    build: Callable[..., T] = namespace["build"]
-    return build
-
-
 # What the fast variant looks wire values up in: the value itself for every value that
 # needs no conversion or reads as unset. Anything else (a boolean sent as "true", an enum
 # value this version does not know, a date not yet seen) is a KeyError there, and the
@@ -304,9 +286,11 @@ class _Codegen:
             end = [f"return _cls({', '.join(f'{f.alias or f.name}={v}' for f, v in pairs)})"]
         name = self.cls.__name__
         variables = [f"v{i}" for i in range(len(self.keys))]
-        # The fast variant takes every field in one C-level call.
-        self.globals["_get_all"] = operator.itemgetter(*self.keys)
-        self.globals["_adopt"] = _KeyAdopter(self.keys).getter
+        # The fast variant takes every field in one C-level call; the page loop gets that
+        # call from its adopter, built on each page's own key objects.
+        adopter = _KeyAdopter(self.keys)
+        self.globals["_get_all"] = adopter.default
+        self.globals["_adopt"] = adopter.getter
         take_all = (
             f"{variables[0]}, = (_get_all(o),)"
             if len(variables) == 1
@@ -326,9 +310,9 @@ class _Codegen:
         else:
             loop_end = f"append({end[-1].removeprefix('return ')})"
         loop_body = "\n".join([take_all, *self.fast])
-        hoisted = ", ".join(
-            f"{g}={g}" for g in self._names_used(loop_body + loop_end + "_adopt") if g != "_get_all"
-        )
+        # _get_all is the page's own getter there (see _KeyAdopter), not a bound default.
+        used = (self._names_used(loop_body + loop_end) | {"_adopt"}) - {"_get_all"}
+        hoisted = ", ".join(f"{g}={g}" for g in sorted(used))
         source = (
             f"def tolerant_{name}(o, _=None):\n{tolerant}\n\n"
             f"def structure_{name}(o, _=None):\n"
@@ -355,9 +339,9 @@ class _Codegen:
         fn.many = self.globals[f"many_{name}"]  # type: ignore[attr-defined]
         return fn
 
-    def _names_used(self, text: str) -> list[str]:
+    def _names_used(self, text: str) -> set[str]:
         """The module-level names ``text`` uses, to bind them as locals."""
-        return sorted(set(re.findall(r"\b_\w+", text)) & self.globals.keys())
+        return set(re.findall(r"\b_\w+", text)) & self.globals.keys()
 
 
 class _KeyAdopter:
@@ -519,11 +503,10 @@ def _record_structurer(cls: type[T]) -> Callable[[Mapping[str, Any]], T]:
 def records_structurer(cls: type[T]) -> Callable[[Sequence[Mapping[str, Any]]], list[T]]:
     """The fastest callable turning a page's decoded records into a list of ``cls``: the
     generated per-record code in one loop (see :class:`_Codegen`)."""
-    hook = converter.get_structure_hook(cls)
-    fast = getattr(hook, "fast", None)
-    many: Callable[[Sequence[Mapping[str, Any]]], list[T]] | None = getattr(fast, "many", None)
+    make = record_structurer(cls)
+    many: Callable[[Sequence[Mapping[str, Any]]], list[T]] | None = getattr(make, "many", None)
     if many is None:
-        return lambda items: [hook(item, cls) for item in items]
+        return lambda items: [make(item) for item in items]
     return many
 
 

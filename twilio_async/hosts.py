@@ -8,7 +8,6 @@ region ``us1``; a region without an edge gives ``{product}.{region}.twilio.com``
 from __future__ import annotations
 
 import enum
-import functools
 import re
 from collections.abc import Mapping
 
@@ -72,6 +71,12 @@ class Hosts:
     origins: Mapping[Product, URL]
     region: str | None = None
     edge: str | None = None
+    # Each origin as text without its trailing slash, which every request's URL starts with.
+    _origin_texts: Mapping[Product, str] = attrs.field(init=False, repr=False, eq=False)
+
+    @_origin_texts.default
+    def _texts(self) -> Mapping[Product, str]:
+        return {product: str(url).rstrip("/") for product, url in self.origins.items()}
 
     @classmethod
     def resolve(
@@ -107,18 +112,9 @@ class Hosts:
 
     def url(self, product: Product, path: str, query: str = "") -> URL:
         """Absolute URL of an already-encoded ``path`` (starting with ``/``) and raw query."""
-        return _join(self.origins[product], path, query)
-
-
-def _join(origin: URL, raw_path: str, raw_query: str) -> URL:
-    # Built as text so that the path and query go out byte for byte as given.
-    text = _origin_text(origin) + raw_path
-    return URL(f"{text}?{raw_query}" if raw_query else text, encoded=True)
-
-
-@functools.lru_cache(maxsize=64)
-def _origin_text(origin: URL) -> str:
-    return str(origin).rstrip("/")
+        # Built as text so that the path and query go out byte for byte as given.
+        text = self._origin_texts[product] + path
+        return URL(f"{text}?{query}" if query else text, encoded=True)
 
 
 def _same_origin(a: URL, b: URL) -> bool:
@@ -154,7 +150,7 @@ def resolve_link(link: str, *, product: Product, hosts: Hosts) -> URL:
     if not url.is_absolute():
         if not link.startswith("/") or link.startswith("//"):
             raise UnsafeURLError(f"refusing to follow a link without a root path: {link!r}")
-        return _join(origin, url.raw_path, url.raw_query_string)
+        return hosts.url(product, url.raw_path, url.raw_query_string)
     if url.scheme not in ("http", "https"):
         raise UnsafeURLError(f"refusing to follow a non-HTTP link {link!r}")
     if url.raw_user or url.raw_password:
@@ -162,7 +158,7 @@ def resolve_link(link: str, *, product: Product, hosts: Hosts) -> URL:
     if _same_origin(url, origin):
         return url
     if url.scheme == "https" and _is_public_host_of(product, url.host):
-        return _join(origin, url.raw_path, url.raw_query_string)
+        return hosts.url(product, url.raw_path, url.raw_query_string)
     raise UnsafeURLError(
         f"refusing to send credentials to {url.host!r}: the pagination link does not point at "
         f"the configured {product.value} host {origin.host!r}"

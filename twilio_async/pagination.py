@@ -175,21 +175,18 @@ class _JsonPaging:
             raise PageDecodeError("page is not a JSON object")
         meta, key = self._meta(body)
         link = self.link
-        records = _records(body, key)
-        next_url = _link(meta.get(f"next_page_{link}"), product=product, hosts=hosts)
-        page_number, page_size = _int(meta.get("page")), _int(meta.get("page_size"))
-        if not links:
-            return PageData(records, next_url, page_number=page_number, page_size=page_size)
+
+        def informational(name: str) -> str | None:
+            return _absolute(meta.get(name), product=product, hosts=hosts) if links else None
+
         return PageData(
-            records=records,
-            next_url=next_url,
-            page_number=page_number,
-            page_size=page_size,
-            url=_absolute(meta.get(link), product=product, hosts=hosts),
-            first_page_url=_absolute(meta.get(f"first_page_{link}"), product=product, hosts=hosts),
-            previous_page_url=_absolute(
-                meta.get(f"previous_page_{link}"), product=product, hosts=hosts
-            ),
+            records=_records(body, key),
+            next_url=_link(meta.get(f"next_page_{link}"), product=product, hosts=hosts),
+            page_number=_int(meta.get("page")),
+            page_size=_int(meta.get("page_size")),
+            url=informational(link),
+            first_page_url=informational(f"first_page_{link}"),
+            previous_page_url=informational(f"previous_page_{link}"),
         )
 
 
