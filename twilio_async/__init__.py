@@ -1,5 +1,7 @@
 """twilio_async: a typed asyncio client for Twilio's phone-number and add-on APIs."""
 
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
 from .client import V2008, V2010, Account, Api, Client
 from .errors import (
@@ -23,25 +25,64 @@ from .errors import (
     TwilioValidationError,
     UnsafeURLError,
 )
-from .models import (
-    AddressRequirement,
-    AssignedAddOn,
-    AssignedAddOnExtension,
-    AvailableAddOn,
-    AvailableAddOnExtension,
-    EmergencyAddressStatus,
-    EmergencyStatus,
-    FrozenDict,
-    HttpMethod,
-    IncomingPhoneNumber,
-    IncomingPhoneNumberV2008,
-    InstalledAddOn,
-    InstalledAddOnExtension,
-    PhoneNumberCapabilities,
-    VoiceReceiveMode,
-)
-from .pagination import Page
 from .retry import RetryPolicy
+
+if TYPE_CHECKING:
+    from .models import (
+        AddressRequirement,
+        AssignedAddOn,
+        AssignedAddOnExtension,
+        AvailableAddOn,
+        AvailableAddOnExtension,
+        EmergencyAddressStatus,
+        EmergencyStatus,
+        FrozenDict,
+        HttpMethod,
+        IncomingPhoneNumber,
+        IncomingPhoneNumberV2008,
+        InstalledAddOn,
+        InstalledAddOnExtension,
+        PhoneNumberCapabilities,
+        VoiceReceiveMode,
+    )
+    from .pagination import Page
+
+# The models and Page load on first access (PEP 562), with the resource tree they belong
+# to, so that ``import twilio_async`` costs little; type checkers see the imports above.
+_LAZY = {
+    "AddressRequirement": "models",
+    "AssignedAddOn": "models",
+    "AssignedAddOnExtension": "models",
+    "AvailableAddOn": "models",
+    "AvailableAddOnExtension": "models",
+    "EmergencyAddressStatus": "models",
+    "EmergencyStatus": "models",
+    "FrozenDict": "models",
+    "HttpMethod": "models",
+    "IncomingPhoneNumber": "models",
+    "IncomingPhoneNumberV2008": "models",
+    "InstalledAddOn": "models",
+    "InstalledAddOnExtension": "models",
+    "PhoneNumberCapabilities": "models",
+    "VoiceReceiveMode": "models",
+    "Page": "pagination",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "V2008",

@@ -7,21 +7,27 @@ import re
 from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import aiohttp
 from typing_extensions import Self
 from yarl import URL
 
 from .errors import ConfigurationError, InvalidSidError
 from .hosts import Hosts, Product
-from .params import validate_sid
-from .resources.base import Core
-from .resources.incoming_phone_numbers import IncomingPhoneNumberList
-from .resources.incoming_phone_numbers_v2008 import IncomingPhoneNumberListV2008
-from .resources.marketplace import Marketplace, Preview
 from .retry import RetryPolicy
-from .transport import Credentials, Transport
+from .sids import validate_sid
+from .transport import Credentials, Transport, is_client_timeout
+
+# The resource tree (and with it the models, the converter and asyncio) is imported on
+# first use, as the official client loads its domains; aiohttp at the first request.
+# ``import twilio_async`` stays cheap for services and CLIs that start often.
+if TYPE_CHECKING:
+    import aiohttp
+
+    from .resources.base import Core
+    from .resources.incoming_phone_numbers import IncomingPhoneNumberList
+    from .resources.incoming_phone_numbers_v2008 import IncomingPhoneNumberListV2008
+    from .resources.marketplace import Marketplace, Preview
 
 __all__ = ["V2008", "V2010", "Api", "Client"]
 
@@ -98,6 +104,8 @@ class V2010(_AccountScope):
     @cached_property
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
         """The account's phone numbers."""
+        from .resources.incoming_phone_numbers import IncomingPhoneNumberList
+
         return IncomingPhoneNumberList(self._core, {"account_sid": self.account_sid})
 
 
@@ -107,6 +115,8 @@ class V2008(_AccountScope):
     @cached_property
     def incoming_phone_numbers(self) -> IncomingPhoneNumberListV2008:
         """The account's phone numbers, in the 2008-08-01 API's terms."""
+        from .resources.incoming_phone_numbers_v2008 import IncomingPhoneNumberListV2008
+
         return IncomingPhoneNumberListV2008(self._core, {"account_sid": self.account_sid})
 
 
@@ -195,7 +205,7 @@ class Client:
             raise ConfigurationError(
                 "max_concurrency must be an integer >= 1", param="max_concurrency"
             )
-        if not isinstance(timeout, aiohttp.ClientTimeout) and (
+        if not is_client_timeout(timeout) and (
             isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
         ):
             raise ConfigurationError(
@@ -219,7 +229,12 @@ class Client:
             session=session,
             user_agent_extra=user_agent_extra,
         )
-        self._core = Core(transport=self._transport, hosts=self.hosts, account_sid=self.account_sid)
+
+    @cached_property
+    def _core(self) -> Core:
+        from .resources.base import Core
+
+        return Core(transport=self._transport, hosts=self.hosts, account_sid=self.account_sid)
 
     # -- the resource tree ------------------------------------------------------------
 
@@ -237,12 +252,16 @@ class Client:
     def marketplace(self) -> Marketplace:
         """Marketplace v1 (``marketplace.twilio.com/v1``): ``available_add_ons`` (the
         catalog) and ``installed_add_ons`` (this account's installs)."""
+        from .resources.marketplace import Marketplace
+
         return Marketplace(self._core, {})
 
     @cached_property
     def preview(self) -> Preview:
         """``preview.twilio.com``: ``client.preview.marketplace`` is the deprecated
         predecessor of :attr:`marketplace` (same surface; warns on use)."""
+        from .resources.marketplace import Preview
+
         return Preview(self._core)
 
     def accounts(self, account_sid: str) -> Account:

@@ -26,8 +26,9 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import attrs
 from typing_extensions import NotRequired, Required, get_type_hints
 
-from .errors import InvalidSidError, TwilioValidationError
+from .errors import TwilioValidationError
 from .models.common import HttpMethod
+from .sids import validate_sid
 
 __all__ = [
     "E164",
@@ -155,24 +156,6 @@ class _JsonObject:
 
 
 JsonObject = _JsonObject()
-
-
-def validate_sid(value: object, prefix: str, *, param: str = "sid") -> str:
-    """Return ``value`` if it is a SID with ``prefix``; raise :class:`InvalidSidError`."""
-    if not isinstance(value, str):
-        raise InvalidSidError(
-            f"{param} must be a {prefix}... SID string, got {type(value).__name__}", param=param
-        )
-    if len(value) != 34 or not value.startswith(prefix) or not _HEX32.match(value, 2):
-        shown = value if len(value) <= 64 else value[:61] + "..."
-        raise InvalidSidError(
-            f"{param} must be a SID of the form {prefix} + 32 hex digits, got {shown!r}",
-            param=param,
-        )
-    return value
-
-
-_HEX32 = re.compile(r"[0-9a-fA-F]{32}\Z")
 
 
 # --- compiled schema ---------------------------------------------------------------------

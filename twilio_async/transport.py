@@ -5,21 +5,24 @@ aiohttp session (created lazily inside the running loop, closed by the client un
 user supplied it), the precomputed headers, the per-attempt timeout, the bound on requests
 in flight, and the retry loop. Deciding what to retry and building errors are pure
 functions (:mod:`twilio_async.retry`, :mod:`twilio_async.errors`).
+
+aiohttp is imported at the first request (or when a session or ``ClientTimeout`` shows the
+caller has it loaded already), not with this module: it is well over half the cost of
+``import twilio_async``, which services and CLIs pay at start-up whether or not they send
+anything.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
-import platform
 import random
+import sys
 import time
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode
 
-import aiohttp
 import attrs
 from yarl import URL
 
@@ -34,7 +37,12 @@ from .errors import (
 )
 from .retry import RetryPolicy, parse_retry_after
 
-__all__ = ["Credentials", "Request", "Response", "Transport", "user_agent"]
+if TYPE_CHECKING:
+    import asyncio
+
+    import aiohttp
+
+__all__ = ["Credentials", "Request", "Response", "Transport", "is_client_timeout", "user_agent"]
 
 logger = logging.getLogger("twilio_async")
 
@@ -43,7 +51,18 @@ Pairs = tuple[tuple[str, str], ...]
 FORM = "application/x-www-form-urlencoded"
 
 
+def is_client_timeout(value: object) -> bool:
+    """True for an ``aiohttp.ClientTimeout``, without importing aiohttp to find out: a caller
+    holding one has imported it already."""
+    aiohttp = sys.modules.get("aiohttp")
+    return aiohttp is not None and isinstance(value, aiohttp.ClientTimeout)
+
+
 def user_agent() -> str:
+    import platform
+
+    import aiohttp
+
     return (
         f"twilio_async/{__version__} ({platform.system()} {platform.machine()}) "
         f"Python/{platform.python_version()} aiohttp/{aiohttp.__version__}"
@@ -96,6 +115,8 @@ class Response(NamedTuple):
 
 def _is_connect_failure(exc: BaseException) -> bool:
     """True when the request certainly never left: the connection was not established."""
+    import aiohttp
+
     connect_timeout = getattr(aiohttp, "ConnectionTimeoutError", None)
     if connect_timeout is not None and isinstance(exc, connect_timeout):
         return True
@@ -117,11 +138,7 @@ class Transport:
     ) -> None:
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
-        self._timeout = (
-            timeout
-            if isinstance(timeout, aiohttp.ClientTimeout)
-            else aiohttp.ClientTimeout(total=float(timeout))
-        )
+        self._timeout_arg = timeout
         self.retry = retry or RetryPolicy()
         self.max_concurrency = max_concurrency
         self._session = session
@@ -129,19 +146,48 @@ class Transport:
         self._closed = False
         self._slots: asyncio.Semaphore | None = None
         self._rng = random.Random()
-        agent = user_agent() + (f" {user_agent_extra}" if user_agent_extra else "")
+        self._authorization = credentials.authorization()
+        self._user_agent_extra = user_agent_extra
+        # Set by _load(), which imports aiohttp: at the first request, or now if the caller
+        # has aiohttp loaded already (a session or a ClientTimeout of theirs says so).
+        self._timeout: aiohttp.ClientTimeout
+        self._client_error: type[Exception]
+        self._timeout_error: type[Exception]
+        self._headers: dict[str, dict[str, str]]
+        self._form_headers: dict[str, dict[str, str]]
+        self._loaded = False
+        if session is not None or is_client_timeout(timeout):
+            self._load()
+
+    def _load(self) -> None:
+        import asyncio
+
+        import aiohttp
+
+        timeout: Any = self._timeout_arg
+        self._timeout = (
+            timeout
+            if isinstance(timeout, aiohttp.ClientTimeout)
+            else aiohttp.ClientTimeout(total=float(timeout))
+        )
+        self._client_error = aiohttp.ClientError
+        self._timeout_error = asyncio.TimeoutError
+        extra = self._user_agent_extra
+        agent = user_agent() + (f" {extra}" if extra else "")
         # Built once: the auth header is the same for every request.
-        authorization = credentials.authorization()
         self._headers = {
-            accept: {"Authorization": authorization, "User-Agent": agent, "Accept": accept}
+            accept: {"Authorization": self._authorization, "User-Agent": agent, "Accept": accept}
             for accept in ("application/json", "application/xml")
         }
         self._form_headers = {
             accept: {**headers, "Content-Type": FORM} for accept, headers in self._headers.items()
         }
+        self._loaded = True
 
     @property
     def timeout(self) -> aiohttp.ClientTimeout:
+        if not self._loaded:
+            self._load()
         return self._timeout
 
     @property
@@ -153,12 +199,18 @@ class Transport:
             raise ClientClosedError("this twilio_async Client is closed")
         if self._session is None:
             # Created here, inside the running loop, so a Client can be built anywhere.
+            import aiohttp
+
+            if not self._loaded:
+                self._load()
             connector = aiohttp.TCPConnector(limit=self.max_concurrency, ttl_dns_cache=300)
             self._session = aiohttp.ClientSession(connector=connector)
         return self._session
 
     def _semaphore(self) -> asyncio.Semaphore:
         if self._slots is None:
+            import asyncio  # loaded already: this runs inside the event loop
+
             self._slots = asyncio.Semaphore(self.max_concurrency)
         return self._slots
 
@@ -215,6 +267,8 @@ class Transport:
                 retry_number,
                 self.retry.max_retries,
             )
+            import asyncio
+
             await asyncio.sleep(delay)
 
     @staticmethod
@@ -249,14 +303,14 @@ class Transport:
                     response = Response(
                         method, url, raw.status, raw.reason or "", raw.headers, payload
                     )
-            except asyncio.TimeoutError as exc:
+            except self._timeout_error as exc:
                 raise TwilioTimeoutError(
                     f"no response within {self._timeout.total}s",
                     method=method,
                     url=str(url),
                     request_sent=not _is_connect_failure(exc),
                 ) from None
-            except aiohttp.ClientError as exc:
+            except self._client_error as exc:
                 raise TwilioConnectionError(
                     f"connection failed: {type(exc).__name__}: {exc}",
                     method=method,

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import asyncio
 
+# The official client loads its API domain on first use (``client.api``); load it with the
+# library here, as for the other peers, so a measured window holds the work only.
+import twilio.rest.api.v2010.account  # noqa: F401
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
