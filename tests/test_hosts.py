@@ -264,3 +264,19 @@ def test_a_link_embedding_credentials_is_refused_even_on_the_configured_host() -
     hosts = Hosts.resolve(base_url="http://127.0.0.1:8080")
     with pytest.raises(UnsafeURLError, match="credentials"):
         resolve_link("http://user:pass@127.0.0.1:8080/v1/x", product=Product.API, hosts=hosts)
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("/v1/@evil.com/x?Page=1", "http://127.0.0.1:8080/v1/@evil.com/x?Page=1"),
+        ("/\\evil.com/x", "http://127.0.0.1:8080/\\evil.com/x"),
+        ("/v1/x?Page=1#evil.com", "http://127.0.0.1:8080/v1/x?Page=1"),  # fragment dropped
+        ("/v1/x?Next=http://evil.com/", "http://127.0.0.1:8080/v1/x?Next=http://evil.com/"),
+    ],
+)
+def test_root_relative_links_always_stay_on_the_configured_host(link: str, expected: str) -> None:
+    hosts = Hosts.resolve(base_url="http://127.0.0.1:8080")
+    resolved = resolve_link(link, product=Product.API, hosts=hosts)
+    assert (resolved.host, resolved.port) == ("127.0.0.1", 8080)
+    assert str(resolved) == expected

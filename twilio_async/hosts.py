@@ -145,6 +145,9 @@ def resolve_link(link: str, *, product: Product, hosts: Hosts) -> URL:
     kept exactly and the configured origin is used. Any other host raises
     :class:`UnsafeURLError` rather than send credentials there.
     """
+    if link[:1] == "/" and link[1:2] != "/" and "#" not in link:
+        # The usual case, a root-relative link: appended to the origin's text, parsed once.
+        return hosts.url(product, link)
     origin = hosts.origin(product)
     url = URL(link, encoded=True)
     if not url.is_absolute():
