@@ -145,6 +145,8 @@ async def test_dropped_connections_surface_as_twilio_errors(
             await client.incoming_phone_numbers(number_sid).fetch()
     assert excinfo.value.method == "GET"
     assert number_sid in excinfo.value.url
+    # The aiohttp error stays reachable as the cause, for debugging.
+    assert isinstance(excinfo.value.__cause__, aiohttp.ClientError)
 
 
 async def test_dropped_connection_on_purchase_is_not_retried(
@@ -182,6 +184,8 @@ async def test_timeout_is_applied_and_raises_a_twilio_error(
         with pytest.raises(TwilioTimeoutError) as excinfo:
             await client.incoming_phone_numbers(number_sid).fetch()
     assert "0.1" in str(excinfo.value)
+    assert excinfo.value.__cause__ is None
+    assert excinfo.value.__suppress_context__
     assert len(fake.requests) == 1
 
 
