@@ -229,71 +229,26 @@ class Transport:
         Returns a 2xx :class:`Response`; raises :class:`TwilioAPIError` (or a subclass) for
         an HTTP error and :class:`TwilioTransportError` for connection failures/timeouts.
         """
-        # One coroutine for the attempt and the retry loop: every request, page and
-        # fetch awaits through it, and each coroutine layer costs on every resumption.
-        session = self._session_for_request()
-        method, url = request.method, request.url
-        body = request.body()
-        headers = (self._form_headers if body is not None else self._headers)[request.accept]
         retry_number = 0
         while True:
-            failure: TwilioTransportError | None = None
-            cause: BaseException | None = None
-            async with self._semaphore():
-                started = time.perf_counter()
-                try:
-                    async with session.request(
-                        method,
-                        url,
-                        data=body,
-                        headers=headers,
-                        timeout=self._timeout,
-                        allow_redirects=False,  # a redirect must never carry our credentials
-                    ) as raw:
-                        payload = await raw.read()
-                        response = Response(
-                            method, url, raw.status, raw.reason or "", raw.headers, payload
-                        )
-                except self._timeout_error as exc:
-                    failure = TwilioTimeoutError(
-                        f"no response within {self._timeout.total}s",
-                        method=method,
-                        url=str(url),
-                        request_sent=not _is_connect_failure(exc),
-                    )
-                except self._client_error as exc:
-                    failure = TwilioConnectionError(
-                        f"connection failed: {type(exc).__name__}: {exc}",
-                        method=method,
-                        url=str(url),
-                        request_sent=not _is_connect_failure(exc),
-                    )
-                    cause = exc
-            if failure is not None:
+            try:
+                response = await self._attempt(request)
+            except TwilioTransportError as failure:
                 delay = self.retry.delay_for_failure(
-                    method=method,
+                    method=request.method,
                     request_sent=failure.request_sent,
                     retry_number=retry_number,
                     rng=self._rng,
                 )
                 if delay is None:
-                    raise failure from cause
+                    raise
                 reason = type(failure).__name__
             else:
-                if logger.isEnabledFor(logging.DEBUG):
-                    logger.debug(
-                        "%s %s -> %d in %.1f ms (request id %s)",
-                        method,
-                        url,
-                        response.status,
-                        (time.perf_counter() - started) * 1000,
-                        response.request_id,
-                    )
                 if 200 <= response.status < 300:
                     return response
                 error = self._error(response)
                 delay = self.retry.delay_for_status(
-                    method=method,
+                    method=request.method,
                     status=response.status,
                     retry_number=retry_number,
                     retry_after=error.retry_after,
@@ -305,8 +260,8 @@ class Transport:
             retry_number += 1
             logger.info(
                 "retrying %s %s in %.2fs after %s (retry %d of %d)",
-                method,
-                url,
+                request.method,
+                request.url,
                 delay,
                 reason,
                 retry_number,
@@ -315,7 +270,6 @@ class Transport:
             import asyncio
 
             await asyncio.sleep(delay)
-            session = self._session_for_request()  # closed meanwhile: ClientClosedError
 
     @staticmethod
     def _error(response: Response) -> TwilioAPIError:
@@ -328,3 +282,48 @@ class Transport:
             request_id=response.request_id,
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
         )
+
+    async def _attempt(self, request: Request) -> Response:
+        session = self._session_for_request()
+        body = request.body()
+        headers = (self._form_headers if body is not None else self._headers)[request.accept]
+        method, url = request.method, request.url
+        async with self._semaphore():
+            started = time.perf_counter()
+            try:
+                async with session.request(
+                    method,
+                    url,
+                    data=body,
+                    headers=headers,
+                    timeout=self._timeout,
+                    allow_redirects=False,  # a redirect must never carry our credentials away
+                ) as raw:
+                    payload = await raw.read()
+                    response = Response(
+                        method, url, raw.status, raw.reason or "", raw.headers, payload
+                    )
+            except self._timeout_error as exc:
+                raise TwilioTimeoutError(
+                    f"no response within {self._timeout.total}s",
+                    method=method,
+                    url=str(url),
+                    request_sent=not _is_connect_failure(exc),
+                ) from None
+            except self._client_error as exc:
+                raise TwilioConnectionError(
+                    f"connection failed: {type(exc).__name__}: {exc}",
+                    method=method,
+                    url=str(url),
+                    request_sent=not _is_connect_failure(exc),
+                ) from exc
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d in %.1f ms (request id %s)",
+                method,
+                url,
+                response.status,
+                (time.perf_counter() - started) * 1000,
+                response.request_id,
+            )
+        return response
