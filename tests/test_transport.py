@@ -324,3 +324,12 @@ async def test_error_is_raised_not_retried_for_client_errors(
     with pytest.raises(TwilioAPIError):
         await client.incoming_phone_numbers.create(area_code="555")
     assert len(fake.requests) == 1
+
+
+def test_transport_checks_a_numeric_timeout_at_construction() -> None:
+    from twilio_async.transport import Credentials, Transport
+
+    credentials = Credentials("AC" + "0" * 32, "token")
+    with pytest.raises(TypeError):
+        Transport(credentials=credentials, timeout=object())  # type: ignore[arg-type]
+    assert Transport(credentials=credentials, timeout=2).timeout.total == 2.0

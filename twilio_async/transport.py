@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode
 
 import attrs
+from typing_extensions import TypeIs
 from yarl import URL
 
 from ._version import __version__
@@ -51,7 +52,7 @@ Pairs = tuple[tuple[str, str], ...]
 FORM = "application/x-www-form-urlencoded"
 
 
-def is_client_timeout(value: object) -> bool:
+def is_client_timeout(value: object) -> TypeIs[aiohttp.ClientTimeout]:
     """True for an ``aiohttp.ClientTimeout``, without importing aiohttp to find out: a caller
     holding one has imported it already."""
     aiohttp = sys.modules.get("aiohttp")
@@ -138,7 +139,8 @@ class Transport:
     ) -> None:
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
-        self._timeout_arg = timeout
+        # A number is checked now; the ClientTimeout is built with aiohttp, in _load().
+        self._timeout_arg = timeout if is_client_timeout(timeout) else float(timeout)
         self.retry = retry or RetryPolicy()
         self.max_concurrency = max_concurrency
         self._session = session
