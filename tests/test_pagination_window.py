@@ -461,3 +461,37 @@ async def test_a_page_arriving_as_the_stream_closes_starts_no_builder() -> None:
         await asyncio.sleep(0)
     assert fetch_tasks() == []
     assert built == at_close
+
+
+class _Record(dict[str, Any]):
+    """A decoded record that can be watched with a weak reference."""
+
+
+async def test_records_are_released_as_soon_as_their_models_are_built() -> None:
+    import weakref
+
+    size = 3 * BUILD_CHUNK
+    watched: dict[int, weakref.ref[_Record]] = {}
+
+    def page(number: int) -> PageData:
+        records = [_Record(n=n) for n in range(number * size, (number + 1) * size)]
+        for record in records:
+            watched[record["n"]] = weakref.ref(record)
+        more = number == 0
+        return PageData(records=records, next_url=URL("https://x.test/p?page=1") if more else None)
+
+    async def first() -> PageData:
+        return page(0)
+
+    async def following(url: URL) -> Callable[[], PageData]:
+        return lambda: page(1)
+
+    stream = stream_records(first, following, lambda r: int(r["n"]))
+    got = [await anext(stream) for _ in range(BUILD_CHUNK + 1)]
+    assert got == list(range(BUILD_CHUNK + 1))
+    # The first chunk's records are gone while their page is still being yielded; the
+    # records not built yet are still there.
+    assert all(watched[n]() is None for n in range(BUILD_CHUNK))
+    assert all(watched[n]() is not None for n in range(2 * BUILD_CHUNK, size))
+    rest = [n async for n in stream]
+    assert got + rest == list(range(2 * size))
