@@ -20,6 +20,7 @@ HEAVY = (
     "aiohttp",
     "asyncio",
     "cattrs",
+    "email.utils",
     "twilio_async.converter",
     "twilio_async.models",
     "twilio_async.pagination",

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 
 import attrs
 
@@ -40,6 +39,10 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     try:
         seconds = float(text)
     except ValueError:
+        # Imported here: HTTP dates are rare in Retry-After, and email.utils is a tenth of
+        # what ``import twilio_async`` would otherwise cost.
+        from email.utils import parsedate_to_datetime
+
         try:
             when = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
