@@ -145,15 +145,14 @@ def resolve_link(link: str, *, product: Product, hosts: Hosts) -> URL:
     kept exactly and the configured origin is used. Any other host raises
     :class:`UnsafeURLError` rather than send credentials there.
     """
-    if link[:1] == "/" and link[1:2] != "/" and "#" not in link:
-        # The usual case, a root-relative link: appended to the origin's text, parsed once.
-        return hosts.url(product, link)
+    if link[:1] == "/" and link[1:2] != "/":
+        # A root-relative link (the usual case) is appended to the origin's text and parsed
+        # once; a fragment never goes to the server.
+        return hosts.url(product, link.partition("#")[0])
     origin = hosts.origin(product)
     url = URL(link, encoded=True)
     if not url.is_absolute():
-        if not link.startswith("/") or link.startswith("//"):
-            raise UnsafeURLError(f"refusing to follow a link without a root path: {link!r}")
-        return hosts.url(product, url.raw_path, url.raw_query_string)
+        raise UnsafeURLError(f"refusing to follow a link without a root path: {link!r}")
     if url.scheme not in ("http", "https"):
         raise UnsafeURLError(f"refusing to follow a non-HTTP link {link!r}")
     if url.raw_user or url.raw_password:
