@@ -162,6 +162,9 @@ class Transport:
             self._load()
 
     def _load(self) -> None:
+        """Import aiohttp and build what depends on it; once."""
+        if self._loaded:
+            return
         import asyncio
 
         import aiohttp
@@ -188,8 +191,7 @@ class Transport:
 
     @property
     def timeout(self) -> aiohttp.ClientTimeout:
-        if not self._loaded:
-            self._load()
+        self._load()
         return self._timeout
 
     @property
@@ -203,8 +205,7 @@ class Transport:
             # Created here, inside the running loop, so a Client can be built anywhere.
             import aiohttp
 
-            if not self._loaded:
-                self._load()
+            self._load()
             connector = aiohttp.TCPConnector(limit=self.max_concurrency, ttl_dns_cache=300)
             self._session = aiohttp.ClientSession(connector=connector)
         return self._session
