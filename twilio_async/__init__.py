@@ -47,35 +47,17 @@ if TYPE_CHECKING:
     )
     from .pagination import Page
 
+
 # The models and Page load on first access (PEP 562), with the resource tree they belong
 # to, so that ``import twilio_async`` costs little; type checkers see the imports above.
-_LAZY = {
-    "AddressRequirement": "models",
-    "AssignedAddOn": "models",
-    "AssignedAddOnExtension": "models",
-    "AvailableAddOn": "models",
-    "AvailableAddOnExtension": "models",
-    "EmergencyAddressStatus": "models",
-    "EmergencyStatus": "models",
-    "FrozenDict": "models",
-    "HttpMethod": "models",
-    "IncomingPhoneNumber": "models",
-    "IncomingPhoneNumberV2008": "models",
-    "InstalledAddOn": "models",
-    "InstalledAddOnExtension": "models",
-    "PhoneNumberCapabilities": "models",
-    "VoiceReceiveMode": "models",
-    "Page": "pagination",
-}
-
-
+# Every public name not imported eagerly lives in ``models``, except ``Page``.
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    if name not in __all__:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    module = importlib.import_module(".pagination" if name == "Page" else ".models", __name__)
+    value = getattr(module, name)
     globals()[name] = value  # later lookups skip this function
     return value
 
