@@ -24,6 +24,7 @@ from .transport import Credentials, Transport, is_client_timeout
 if TYPE_CHECKING:
     import aiohttp
 
+    from .resources.available_phone_numbers import AvailablePhoneNumberCountryList
     from .resources.base import Core
     from .resources.incoming_phone_numbers import IncomingPhoneNumberList
     from .resources.incoming_phone_numbers_v2008 import IncomingPhoneNumberListV2008
@@ -108,6 +109,13 @@ class V2010(_AccountScope):
 
         return IncomingPhoneNumberList(self._core, {"account_sid": self.account_sid})
 
+    @cached_property
+    def available_phone_numbers(self) -> AvailablePhoneNumberCountryList:
+        """Numbers for sale: the countries, and ``("US").local`` (etc.) to search one."""
+        from .resources.available_phone_numbers import AvailablePhoneNumberCountryList
+
+        return AvailablePhoneNumberCountryList(self._core, {"account_sid": self.account_sid})
+
 
 class V2008(_AccountScope):
     """The legacy API version 2008-08-01 (``api.twilio.com``, XML), scoped to one account."""
@@ -142,6 +150,10 @@ class Account(_AccountScope):
     @property
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
         return self.api.v2010.incoming_phone_numbers
+
+    @property
+    def available_phone_numbers(self) -> AvailablePhoneNumberCountryList:
+        return self.api.v2010.available_phone_numbers
 
 
 class Client:
@@ -247,6 +259,11 @@ class Client:
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
         """Shortcut for ``client.api.v2010.incoming_phone_numbers``."""
         return self.api.v2010.incoming_phone_numbers
+
+    @property
+    def available_phone_numbers(self) -> AvailablePhoneNumberCountryList:
+        """Shortcut for ``client.api.v2010.available_phone_numbers``: search numbers to buy."""
+        return self.api.v2010.available_phone_numbers
 
     @cached_property
     def marketplace(self) -> Marketplace:

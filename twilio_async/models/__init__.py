@@ -8,6 +8,7 @@ from .add_ons import (
     InstalledAddOn,
     InstalledAddOnExtension,
 )
+from .available_phone_number import AvailablePhoneNumber, AvailablePhoneNumberCountry
 from .common import FrozenDict, HttpMethod, OpenEnum
 from .incoming_phone_number import (
     AddressRequirement,
@@ -25,6 +26,8 @@ __all__ = [
     "AssignedAddOnExtension",
     "AvailableAddOn",
     "AvailableAddOnExtension",
+    "AvailablePhoneNumber",
+    "AvailablePhoneNumberCountry",
     "EmergencyAddressStatus",
     "EmergencyStatus",
     "FrozenDict",

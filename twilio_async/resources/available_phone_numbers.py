@@ -1,0 +1,350 @@
+"""AvailablePhoneNumbers, API 2010-04-01: search for numbers to buy.
+
+``client.available_phone_numbers`` lists the countries with numbers for sale;
+``client.available_phone_numbers("US")`` is one country, and its ``local``, ``toll_free``,
+``mobile``, ``national``, ``voip``, ``shared_cost`` and ``machine_to_machine`` searches
+find numbers of that type. Buy one with ``client.incoming_phone_numbers.create(
+phone_number=found.phone_number)``.
+
+A search answers at most 30 numbers and has no further page: ``list()``/``stream()`` end
+after that one page. Search again (with other filters, or after buying) for more.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import AsyncIterator, Mapping
+from typing import Annotated, Any
+
+from typing_extensions import TypedDict, Unpack
+
+from ..errors import TwilioValidationError
+from ..hosts import Product
+from ..models import AvailablePhoneNumber, AvailablePhoneNumberCountry
+from ..pagination import Page, PagingV2010
+from ..params import E164, Range, schema
+from .base import Endpoint, Instance, ListResource
+
+__all__ = [
+    "AvailableLocalList",
+    "AvailableMachineToMachineList",
+    "AvailableMobileList",
+    "AvailableNationalList",
+    "AvailablePhoneNumberCountryContext",
+    "AvailablePhoneNumberCountryList",
+    "AvailablePhoneNumberFilters",
+    "AvailableSharedCostList",
+    "AvailableTollFreeList",
+    "AvailableVoipList",
+    "normalize_country_code",
+]
+
+_ROOT = "/2010-04-01/Accounts/{account_sid}/AvailablePhoneNumbers"
+_COUNTRY = _ROOT + "/{country_code}"
+
+
+# -- checks the shared params markers do not offer yet (duck-typed like params._Check) ----
+
+
+class _SearchPattern:
+    """``contains``: 2-16 of letters, digits and the meta-characters ``* % + $``.
+
+    Twilio's documented rules checked here: ``+`` only first (anchors the start), ``$``
+    only last (anchors the end), and a pattern with a wildcard (``*`` one character,
+    ``%`` any run) holds at least two letters or digits. Finer rules stay Twilio's to judge.
+    """
+
+    allows_blank = False
+    _SHAPE = re.compile(r"\+?[0-9A-Za-z*%]*\$?")
+
+    def check(self, param: str, value: str) -> None:
+        problem = None
+        if not 2 <= len(value) <= 16:
+            problem = f"2 to 16 characters long (got {len(value)})"
+        elif not self._SHAPE.fullmatch(value):
+            problem = (
+                "letters, digits and the wildcards '*' and '%', with '+' only at the start "
+                "and '$' only at the end"
+            )
+        else:
+            wildcards = "*" in value or "%" in value
+            needed = 2 if wildcards else 1  # Twilio's rule for wildcards; any pattern needs 1
+            if sum(c.isalnum() for c in value) < needed:
+                problem = f"at least {needed} letter(s) or digit(s) besides its meta-characters"
+        if problem is not None:
+            raise TwilioValidationError(f"{param} must be {problem}, got {value!r}", param=param)
+
+    def __repr__(self) -> str:
+        return "<check: search pattern>"
+
+
+class _LatLong:
+    """``near_lat_long``: ``"lat,long"`` in decimal degrees, e.g. ``"37.84,-122.46"``."""
+
+    allows_blank = False
+    _NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+    def check(self, param: str, value: str) -> None:
+        parts = value.split(",")
+        valid = len(parts) == 2 and all(self._NUMBER.fullmatch(part) for part in parts)
+        if valid:
+            latitude, longitude = (float(part) for part in parts)
+            valid = math.fabs(latitude) <= 90 and math.fabs(longitude) <= 180
+        if not valid:
+            raise TwilioValidationError(
+                f"{param} must be 'latitude,longitude' in decimal degrees (latitude -90..90, "
+                f"longitude -180..180, no spaces) such as '37.840699,-122.461853', "
+                f"got {value!r}",
+                param=param,
+            )
+
+    def __repr__(self) -> str:
+        return "<check: latitude,longitude>"
+
+
+class _Text:
+    """A free-text filter (a place name, code or phone number): blank would match nothing."""
+
+    allows_blank = False
+
+    def check(self, param: str, value: str) -> None:
+        if not value.strip():
+            raise TwilioValidationError(f"{param} must not be blank", param=param)
+
+    def __repr__(self) -> str:
+        return "<check: not blank>"
+
+
+_LOCATION = Annotated[str, _Text()]
+
+# NANP area codes (US, Canada) are three digits and never start with 0 or 1.
+_AREA_CODE = Range(200, 999)
+
+
+class AvailablePhoneNumberFilters(TypedDict, total=False):
+    """Search filters, shared by every number type (as Twilio documents them).
+
+    The location filters (``area_code``, ``near_*``, ``distance``, ``in_*``) apply to
+    numbers in the US and Canada. ``distance`` (miles, default 25) needs ``near_number`` or
+    ``near_lat_long``; ``in_rate_center`` needs ``in_lata``. ``beta`` defaults to true on
+    Twilio's side.
+    """
+
+    area_code: Annotated[int, _AREA_CODE]
+    contains: Annotated[str, _SearchPattern()]
+    sms_enabled: bool
+    mms_enabled: bool
+    voice_enabled: bool
+    fax_enabled: bool
+    exclude_all_address_required: bool
+    exclude_local_address_required: bool
+    exclude_foreign_address_required: bool
+    beta: bool
+    near_number: Annotated[str, E164]
+    near_lat_long: Annotated[str, _LatLong()]
+    distance: Annotated[int, Range(0, 500)]
+    in_postal_code: _LOCATION
+    in_region: _LOCATION
+    in_rate_center: _LOCATION
+    in_lata: _LOCATION
+    in_locality: _LOCATION
+
+
+_FILTERS = schema(AvailablePhoneNumberFilters, operation="AvailablePhoneNumbers.list")
+
+
+def _search(filters: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``filters`` once the rules between filters hold (each value is checked on encoding)."""
+    if "distance" in filters and not ("near_number" in filters or "near_lat_long" in filters):
+        raise TwilioValidationError(
+            "distance is the radius of a near_number or near_lat_long search: give one of them",
+            param="distance",
+        )
+    if "in_rate_center" in filters and "in_lata" not in filters:
+        raise TwilioValidationError(
+            "in_rate_center needs in_lata as well (Twilio requires both)", param="in_rate_center"
+        )
+    return filters
+
+
+_COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
+
+
+def normalize_country_code(value: object) -> str:
+    """An ISO 3166-1 alpha-2 code in the upper case Twilio's paths use (``"us"`` -> ``"US"``).
+
+    Raises :class:`~twilio_async.errors.TwilioValidationError` for anything but two ASCII
+    letters. Whether Twilio sells numbers in that country is Twilio's answer (a 404).
+    """
+    if not isinstance(value, str) or not _COUNTRY_CODE.fullmatch(value):
+        raise TwilioValidationError(
+            "country_code must be an ISO 3166-1 alpha-2 code of two letters such as 'US', "
+            f"got {value!r}",
+            param="country_code",
+        )
+    return value.upper()
+
+
+# -- the searches -------------------------------------------------------------------------
+
+
+class _SearchList(ListResource[AvailablePhoneNumber]):
+    """One number type's search; the seven types differ only in their endpoint."""
+
+    __slots__ = ()
+
+    _model = AvailablePhoneNumber
+    _filters = _FILTERS
+    _paging = PagingV2010("available_phone_numbers")
+
+    async def page(
+        self,
+        *,
+        page_size: int | None = None,
+        page_number: int | None = None,
+        page_token: str | None = None,
+        **filters: Unpack[AvailablePhoneNumberFilters],
+    ) -> Page[AvailablePhoneNumber]:
+        """The numbers matching ``filters`` (at most 30, whatever ``page_size`` says)."""
+        return await self._page(
+            _search(filters), page_size=page_size, page_number=page_number, page_token=page_token
+        )
+
+    def stream(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        **filters: Unpack[AvailablePhoneNumberFilters],
+    ) -> AsyncIterator[AvailablePhoneNumber]:
+        """The numbers matching ``filters``, up to ``limit`` (a search has one page)."""
+        return self._stream(_search(filters), limit=limit, page_size=page_size)
+
+    async def list(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        **filters: Unpack[AvailablePhoneNumberFilters],
+    ) -> list[AvailablePhoneNumber]:
+        """The numbers matching ``filters`` (up to ``limit``; at most 30) in one list."""
+        return await self._list(_search(filters), limit=limit, page_size=page_size)
+
+
+class AvailableLocalList(_SearchList):
+    """``client.available_phone_numbers("US").local``: geographic numbers."""
+
+    __slots__ = ()
+    _endpoint = Endpoint(Product.API, _COUNTRY + "/Local.json")
+
+
+class AvailableTollFreeList(_SearchList):
+    """``client.available_phone_numbers("US").toll_free``: toll-free numbers."""
+
+    __slots__ = ()
+    _endpoint = Endpoint(Product.API, _COUNTRY + "/TollFree.json")
+
+
+class AvailableMobileList(_SearchList):
+    """``client.available_phone_numbers("GB").mobile``: mobile numbers."""
+
+    __slots__ = ()
+    _endpoint = Endpoint(Product.API, _COUNTRY + "/Mobile.json")
+
+
+class AvailableNationalList(_SearchList):
+    """``client.available_phone_numbers("GB").national``: non-geographic national numbers."""
+
+    __slots__ = ()
+    _endpoint = Endpoint(Product.API, _COUNTRY + "/National.json")
+
+
+class AvailableVoipList(_SearchList):
+    """``client.available_phone_numbers("GB").voip``: VoIP numbers."""
+
+    __slots__ = ()
+    _endpoint = Endpoint(Product.API, _COUNTRY + "/Voip.json")
+
+
+class AvailableSharedCostList(_SearchList):
+    """``client.available_phone_numbers("GB").shared_cost``: shared-cost numbers."""
+
+    __slots__ = ()
+    _endpoint = Endpoint(Product.API, _COUNTRY + "/SharedCost.json")
+
+
+class AvailableMachineToMachineList(_SearchList):
+    """``client.available_phone_numbers("SE").machine_to_machine``: M2M numbers."""
+
+    __slots__ = ()
+    _endpoint = Endpoint(Product.API, _COUNTRY + "/MachineToMachine.json")
+
+
+# -- countries ----------------------------------------------------------------------------
+
+
+class AvailablePhoneNumberCountryContext(Instance[AvailablePhoneNumberCountry]):
+    """``client.available_phone_numbers("US")``: one country and its searches.
+
+    A search of a type the country does not offer answers 404; ``fetch()`` tells which it
+    offers (``subresource_uris``).
+    """
+
+    __slots__ = ()
+
+    _endpoint = Endpoint(Product.API, _COUNTRY + ".json")
+    _model = AvailablePhoneNumberCountry
+    _sid_key = "country_code"
+
+    @property
+    def country_code(self) -> str:
+        """The upper-case ISO 3166-1 alpha-2 code."""
+        return self.sid
+
+    @property
+    def local(self) -> AvailableLocalList:
+        return self._child(AvailableLocalList)
+
+    @property
+    def toll_free(self) -> AvailableTollFreeList:
+        return self._child(AvailableTollFreeList)
+
+    @property
+    def mobile(self) -> AvailableMobileList:
+        return self._child(AvailableMobileList)
+
+    @property
+    def national(self) -> AvailableNationalList:
+        return self._child(AvailableNationalList)
+
+    @property
+    def voip(self) -> AvailableVoipList:
+        return self._child(AvailableVoipList)
+
+    @property
+    def shared_cost(self) -> AvailableSharedCostList:
+        return self._child(AvailableSharedCostList)
+
+    @property
+    def machine_to_machine(self) -> AvailableMachineToMachineList:
+        return self._child(AvailableMachineToMachineList)
+
+
+class AvailablePhoneNumberCountryList(ListResource[AvailablePhoneNumberCountry]):
+    """``client.available_phone_numbers``: the countries with numbers for sale.
+
+    ``list()``/``stream()``/``page()`` read them; call it with a country code for one.
+    """
+
+    __slots__ = ()
+
+    _endpoint = Endpoint(Product.API, _ROOT + ".json")
+    _model = AvailablePhoneNumberCountry
+    _paging = PagingV2010("countries")
+
+    def __call__(self, country_code: str) -> AvailablePhoneNumberCountryContext:
+        """One country by its ISO 3166-1 alpha-2 code, any case (``"US"``, ``"us"``)."""
+        return self._child(
+            AvailablePhoneNumberCountryContext, country_code=normalize_country_code(country_code)
+        )
