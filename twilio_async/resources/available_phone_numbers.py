@@ -154,7 +154,7 @@ class AvailablePhoneNumberFilters(TypedDict, total=False):
 _FILTERS = schema(AvailablePhoneNumberFilters, operation="AvailablePhoneNumbers.list")
 
 
-def _search(filters: Mapping[str, Any]) -> Mapping[str, Any]:
+def _cross_checked(filters: Mapping[str, Any]) -> Mapping[str, Any]:
     """``filters`` once the rules between filters hold (each value is checked on encoding)."""
     if "distance" in filters and not ("near_number" in filters or "near_lat_long" in filters):
         raise TwilioValidationError(
@@ -208,7 +208,10 @@ class _SearchList(ListResource[AvailablePhoneNumber]):
     ) -> Page[AvailablePhoneNumber]:
         """The numbers matching ``filters`` (at most 30, whatever ``page_size`` says)."""
         return await self._page(
-            _search(filters), page_size=page_size, page_number=page_number, page_token=page_token
+            _cross_checked(filters),
+            page_size=page_size,
+            page_number=page_number,
+            page_token=page_token,
         )
 
     def stream(
@@ -219,7 +222,7 @@ class _SearchList(ListResource[AvailablePhoneNumber]):
         **filters: Unpack[AvailablePhoneNumberFilters],
     ) -> AsyncIterator[AvailablePhoneNumber]:
         """The numbers matching ``filters``, up to ``limit`` (a search has one page)."""
-        return self._stream(_search(filters), limit=limit, page_size=page_size)
+        return self._stream(_cross_checked(filters), limit=limit, page_size=page_size)
 
     async def list(
         self,
@@ -229,7 +232,7 @@ class _SearchList(ListResource[AvailablePhoneNumber]):
         **filters: Unpack[AvailablePhoneNumberFilters],
     ) -> list[AvailablePhoneNumber]:
         """The numbers matching ``filters`` (up to ``limit``; at most 30) in one list."""
-        return await self._list(_search(filters), limit=limit, page_size=page_size)
+        return await self._list(_cross_checked(filters), limit=limit, page_size=page_size)
 
 
 class AvailableLocalList(_SearchList):
