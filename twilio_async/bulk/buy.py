@@ -1,0 +1,365 @@
+"""Buying: candidate numbers from searches, and each slot's purchase to a definite end.
+
+**Candidates.** Each area code of the plan (or the plan's one search without) is a pool.
+A search answers at most 30 numbers and, on Twilio as on the fake, the same search keeps
+answering the same first numbers until they are bought: while 30 purchases of a pool are
+in flight, searching it again finds nothing new. So when a search of a pool finds nothing
+new while its numbers are being bought, the pool is split into 100 slices searched in
+turn, numbers ending in ``00`` to ``99`` (``contains="00$"``; the slices together are the
+pool, so the criteria do not change); slices answer disjoint numbers, and searches ahead
+of need keep the purchases flowing. A plan with its own ``contains`` is not split. A
+slice (or an unsplit pool) is used up when a search of it finds nothing new and none of
+its numbers is being bought; a pool when all of its slices are. Every number a search
+returns is recorded once per job (the journal's primary key), so no number is tried
+twice, by any slot or process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..errors import TwilioError
+from ..models import AvailablePhoneNumber
+from .errors import NoMoreNumbersError, OutcomeUnknownError, error_to_json
+from .journal import ItemRow
+from .plans import BuyNumbers
+from .progress import EventKind
+from .rules import Outcome, Step, after_lookup, after_purchase, classify
+
+if TYPE_CHECKING:
+    from .context import Context
+
+__all__ = ["BuyHandler", "Slices"]
+
+SEARCH_SIZE = 30  # Twilio answers at most 30 numbers per search
+SEARCHES_AHEAD = 2  # searches of one pool in flight at once, at most
+SEARCH_FAILURES = 3  # consecutive failed searches that end a pool for this run
+
+
+class _Search(Protocol):
+    async def list(self, **filters: Any) -> list[AvailablePhoneNumber]: ...
+
+
+class Slices:
+    """Which search of a pool to send next (pure: told what each search found).
+
+    A key is None (the whole pool) or a ``contains`` suffix such as ``"07$"``. States:
+    ``open`` (worth searching), ``searching``, ``blocked`` (found nothing new while its
+    numbers are being bought: open again when something changes), ``done`` (used up).
+    """
+
+    WAIT = "wait"
+    EXHAUSTED = "exhausted"
+    SUFFIXES = tuple(f"{n:02d}$" for n in range(100))
+
+    def __init__(self, *, can_split: bool) -> None:
+        self.can_split = can_split
+        self._state: dict[str | None, str] = {None: "open"}
+        self._cursor = 0
+
+    @property
+    def split(self) -> bool:
+        return None not in self._state
+
+    @property
+    def exhausted(self) -> bool:
+        return all(state == "done" for state in self._state.values())
+
+    def next(self) -> str | None:
+        """The next slice to search (marked searching); or WAIT, or EXHAUSTED."""
+        keys = list(self._state)
+        for step in range(len(keys)):
+            key = keys[(self._cursor + step) % len(keys)]
+            if self._state[key] == "open":
+                self._state[key] = "searching"
+                self._cursor = (self._cursor + step + 1) % len(keys)
+                return key
+        return self.EXHAUSTED if self.exhausted else self.WAIT
+
+    def record(self, key: str | None, *, new: int, in_flight: int) -> None:
+        """A search of ``key`` found ``new`` numbers; ``in_flight``: its numbers being bought."""
+        if key not in self._state:
+            return  # a search of the whole pool answering after the split
+        if new > 0:
+            self._state[key] = "open"
+        elif in_flight == 0:
+            self._state[key] = "done"
+        elif key is None and self.can_split:
+            self._state = dict.fromkeys(self.SUFFIXES, "open")
+            self._cursor = 0
+        else:
+            self._state[key] = "blocked"
+
+    def failed(self, key: str | None) -> None:
+        if self._state.get(key) == "searching":
+            self._state[key] = "open"
+
+    def unblock(self) -> None:
+        for key, state in self._state.items():
+            if state == "blocked":
+                self._state[key] = "open"
+
+
+class _Pool:
+    """One pool's candidates: binds them to slots, searches for more when needed."""
+
+    def __init__(self, context: Context, plan: BuyNumbers, index: int) -> None:
+        self.context = context
+        self.index = index
+        self.filters = plan.search_filters(index)
+        self.slices = Slices(can_split=plan.contains is None)
+        self.error: TwilioError | None = None
+        self.searching = 0
+        self.free = 0  # free candidates as this process counts them: when to search ahead
+        self._failures = 0  # searches failed in a row
+        country = context.client.available_phone_numbers(plan.country)
+        self._search: _Search = getattr(country, plan.number_type)
+
+    @property
+    def used_up(self) -> bool:
+        return self.error is not None or self.slices.exhausted
+
+    async def bind(self, item: ItemRow) -> ItemRow | None:
+        """``item`` with a candidate of this pool bound to it; None when there is none."""
+        journal, options = self.context.journal, self.context.options
+        while not self.used_up and self.context.fatal is None:
+            bound = journal.bind(item, self.index)
+            if bound is not None:
+                self.free -= 1
+                if self.free < options.workers and self.searching < SEARCHES_AHEAD:
+                    self._search_ahead()
+                return bound
+            self.free = 0
+            key = self.slices.next()
+            if key == Slices.WAIT:
+                await self.context.signal.wait(options.poll_interval)
+                self.slices.unblock()
+            elif key != Slices.EXHAUSTED:
+                await self.search(key)
+        return None
+
+    def _search_ahead(self) -> None:
+        key = self.slices.next()
+        if key not in (Slices.WAIT, Slices.EXHAUSTED):
+            self.context.spawn(self.search(key))
+
+    async def search(self, key: str | None) -> None:
+        context = self.context
+        filters = self.filters if key is None else {**self.filters, "contains": key}
+        context.stats["searches"] += 1
+        self.searching += 1
+        try:
+            found = await self._search.list(limit=SEARCH_SIZE, **filters)
+        except TwilioError as error:
+            self._search_failed(key, error)
+            return
+        finally:
+            self.searching -= 1
+        new = context.journal.add_candidates(self.index, (n.phone_number for n in found))
+        in_flight = 0 if new else context.journal.in_flight(self.index, key)
+        self.slices.record(key, new=new, in_flight=in_flight)
+        self.free += new
+        self._failures = 0
+        context.signal.notify()
+        where = "" if key is None else f" ending {key[:2]}"
+        context.emit(EventKind.SEARCHED, message=f"{len(found)} numbers{where}, {new} new")
+
+    def _search_failed(self, key: str | None, error: TwilioError) -> None:
+        self.slices.failed(key)
+        self._failures += 1
+        outcome = classify(error)
+        if outcome is Outcome.FATAL:
+            self.context.abort(error)
+        if outcome in (Outcome.FATAL, Outcome.REJECTED, Outcome.GONE):
+            self.error = error  # the search itself is refused: it will not get better
+        elif self._failures >= SEARCH_FAILURES:
+            self.error = error
+        self.context.signal.notify()
+
+
+class BuyHandler:
+    """Works the slots of a :class:`~twilio_async.bulk.BuyNumbers` plan."""
+
+    def __init__(self, context: Context, plan: BuyNumbers) -> None:
+        self.context = context
+        self.plan = plan
+        self.pools = [_Pool(context, plan, index) for index in range(len(plan.pools))]
+
+    async def process(self, item: ItemRow) -> None:
+        await _Purchase(self, item).run()
+
+    def fail_unsent(self, item: ItemRow, error: TwilioError) -> None:
+        """Fail a slot the job will not work on (it stopped): nothing is sent for it."""
+        if item.unsure or item.phone is None:
+            after = self.context.journal.save(item, state="failed", error=error_to_json(error))
+        else:
+            candidate = "free" if item.sends == 0 else "rejected"
+            after = self.context.journal.unbind(
+                item, candidate, state="failed", error=error_to_json(error)
+            )
+        self.context.record(item, after, EventKind.FAILED, error=error)
+
+
+class _Purchase:
+    """One slot, from claimed to done or failed.
+
+    Each pass does one thing: look up a number whose purchase may have happened (unsure),
+    bind a candidate (no number yet), or buy the bound number. The rules deciding what
+    comes next are :mod:`.rules`; the journal records each step before it is taken.
+    """
+
+    def __init__(self, handler: BuyHandler, item: ItemRow) -> None:
+        self.handler = handler
+        self.context = handler.context
+        self.journal = handler.context.journal
+        self.item = item
+        self.settings = handler.plan.settings_for(item.id)
+        self.taken = False  # the last purchase of the bound number was answered 21422
+        self.last_error: TwilioError | None = None
+
+    async def run(self) -> None:
+        while self.item.state == "active":
+            if self.context.fatal is not None:
+                self.handler.fail_unsent(self.item, self.context.fatal)
+            elif self.item.unsure:
+                await self.reconcile()
+            elif self.item.phone is None:
+                await self.bind()
+            else:
+                await self.buy()
+
+    def _save(self, kind: EventKind, message: str = "", **changes: Any) -> None:
+        after = self.journal.save(self.item, **changes)
+        self.item = self.context.record(self.item, after, kind, message=message)
+
+    def _fail(self, error: TwilioError) -> None:
+        """A definite failure: the slot owns nothing, its number is never tried again."""
+        after = self.journal.unbind(
+            self.item, "rejected", state="failed", error=error_to_json(error)
+        )
+        self.item = self.context.record(self.item, after, EventKind.FAILED, error=error)
+
+    def _done(self, sid: str, note: str | None = None) -> None:
+        after = self.journal.finish_purchase(self.item, sid=sid, note=note)
+        self.item = self.context.record(self.item, after, EventKind.DONE, message=note or "")
+
+    async def bind(self) -> None:
+        for index in self.handler.plan.pool_order(self.item.id):
+            pool = self.handler.pools[index]
+            bound = await pool.bind(self.item)
+            if bound is not None:
+                self.item = bound
+                return
+        if self.context.fatal is not None:
+            return  # run() fails the slot with the fatal error
+        errors = [pool.error for pool in self.handler.pools if pool.error is not None]
+        error = errors[0] if errors else NoMoreNumbersError(self._no_more())
+        after = self.journal.save(self.item, state="failed", error=error_to_json(error))
+        self.item = self.context.record(self.item, after, EventKind.FAILED, error=error)
+
+    def _no_more(self) -> str:
+        plan = self.handler.plan
+        where = "" if plan.area_codes is None else f" in area codes {', '.join(plan.area_codes)}"
+        return (
+            f"no more {plan.number_type} numbers in {plan.country}{where} match the criteria "
+            f"(slot {self.item.id} of {plan.count} bought nothing)"
+        )
+
+    async def buy(self) -> None:
+        item = self.item
+        phone = item.phone or ""
+        self._save(EventKind.SENDING, phone, unsure=1, sends=item.sends + 1, sent_at=time.time())
+        self.context.stats["purchases"] += 1
+        try:
+            number = await self.context.client.incoming_phone_numbers.create(
+                phone_number=phone, **self.settings
+            )
+        except TwilioError as error:
+            self._after_error(error)
+        else:
+            self._done(number.sid)
+
+    def _after_error(self, error: TwilioError) -> None:
+        self.last_error = error
+        item, outcome = self.item, classify(error)
+        step = after_purchase(
+            outcome,
+            suspect=item.suspect,
+            sends=item.sends,
+            max_sends=self.context.options.max_sends,
+        )
+        stats = self.context.stats
+        if outcome is Outcome.NOT_PROCESSED:
+            stats["rate_limited"] += 1
+        if outcome is Outcome.TAKEN:
+            stats["taken"] += 1
+        if step in (Step.LOOK_UP, Step.LOOK_UP_LATER):
+            stats["unknown"] += step is Step.LOOK_UP
+            self.taken = step is Step.LOOK_UP_LATER
+            self._save(EventKind.UNKNOWN, f"{item.phone}: {error}", suspect=1)  # still unsure
+        elif step is Step.NEW_NUMBER:
+            after = self.journal.unbind(item, "gone", state="active")
+            self.item = self.context.record(item, after, EventKind.RETRYING, message=str(error))
+        elif step is Step.SEND_AGAIN:
+            self._save(EventKind.RETRYING, str(error), unsure=0)
+        else:
+            if step is Step.ABORT:
+                self.context.abort(error)
+            self._fail(error)
+
+    async def reconcile(self) -> None:
+        """Is the bound number ours? Look it up before anything else is sent for the slot."""
+        item, settle = self.item, self.context.options.settle_time
+        if self.taken and item.sent_at is not None:
+            await asyncio.sleep(max(0.0, item.sent_at + settle - time.time()))
+        try:
+            sid = await self._look_up(item.phone or "")
+        except OutcomeUnknownError as error:  # failed, still unsure: the next run looks again
+            after = self.journal.save(item, state="failed", error=error_to_json(error))
+            self.item = self.context.record(item, after, EventKind.FAILED, error=error)
+            return
+        settled = item.sent_at is None or time.time() - item.sent_at >= settle
+        step = after_lookup(
+            sid is not None,
+            taken=self.taken,
+            settled=settled,
+            sends=item.sends,
+            max_sends=self.context.options.max_sends,
+        )
+        if step is Step.DONE and sid is not None:
+            self._done(sid, "reconciled: the purchase had happened")
+        elif step is Step.SEND_AGAIN:
+            self.taken = False
+            self._save(EventKind.RETRYING, f"{item.phone} is not on the account", unsure=0)
+        elif step is Step.NEW_NUMBER:
+            self.taken = False
+            after = self.journal.unbind(item, "gone", state="active")
+            self.item = self.context.record(item, after, EventKind.RETRYING, message="taken")
+        elif step is Step.FAIL:
+            self._fail(self.last_error or TwilioError(f"gave up buying {item.phone}"))
+
+    async def _look_up(self, phone: str) -> str | None:
+        """The SID of ``phone`` on the account, or None; OutcomeUnknownError if it cannot tell."""
+        options, last = self.context.options, None
+        for attempt in range(options.lookup_attempts):
+            if attempt:
+                await asyncio.sleep(options.settle_time / options.lookup_attempts)
+            self.context.stats["lookups"] += 1
+            try:
+                numbers = await self.context.client.incoming_phone_numbers.list(
+                    phone_number=phone, limit=20
+                )
+            except TwilioError as error:
+                last = error
+                if classify(error) is Outcome.FATAL:
+                    self.context.abort(error)
+                    break
+                continue
+            return next((n.sid for n in numbers if n.phone_number == phone), None)
+        raise OutcomeUnknownError(
+            f"the purchase of {phone} may have happened, and looking it up failed ({last}); "
+            "run the job again with the same journal to look again",
+            phone_number=phone,
+        )

@@ -1,0 +1,152 @@
+"""What the item handlers of one run share: the client, the journal, the options, and the
+one place where an item's change of state is counted and reported (:meth:`Context.record`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..errors import TwilioError
+from .journal import ItemRow, Journal
+from .plans import Plan
+from .progress import Event, EventKind, ItemResult, ProgressBoard
+
+if TYPE_CHECKING:
+    from ..client import Client
+    from ..resources.incoming_phone_numbers import IncomingPhoneNumberList
+
+__all__ = ["Context", "Options", "Signal", "numbers_of"]
+
+logger = logging.getLogger("twilio_async.bulk")
+
+Listener = Callable[[Event], None]
+
+
+@attrs.frozen
+class Options:
+    """How a job runs (see :class:`~twilio_async.bulk.BulkJob` for each)."""
+
+    workers: int
+    settle_time: float = 10.0
+    max_sends: int = 5
+    poll_interval: float = 0.25
+    lookup_attempts: int = 3
+
+
+class Signal:
+    """Wakes every waiter when something changed (an item finished, a search answered).
+
+    Waits are bounded by a timeout: other processes' changes are seen by polling.
+    """
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def notify(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait(self, timeout: float) -> None:
+        event = self._event
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(event.wait(), timeout)
+
+
+def numbers_of(client: Client, account_sid: str | None) -> IncomingPhoneNumberList:
+    """IncomingPhoneNumbers of ``account_sid`` (None: the client's account)."""
+    if account_sid is None or account_sid == client.account_sid:
+        return client.incoming_phone_numbers
+    return client.accounts(account_sid).incoming_phone_numbers
+
+
+class Context:
+    """One run's shared state and services, handed down to the item handlers."""
+
+    def __init__(
+        self,
+        *,
+        client: Client,
+        plan: Plan,
+        journal: Journal,
+        options: Options,
+        listener: Listener | None,
+    ) -> None:
+        self.client = client
+        self.plan = plan
+        self.journal = journal
+        self.options = options
+        self.stats: Counter[str] = Counter()
+        self.signal = Signal()
+        self.fatal: TwilioError | None = None  # set by abort(): no new work is started
+        self.errors: dict[int, TwilioError] = {}  # this run's failures, as raised
+        self.board = ProgressBoard(started=time.monotonic())
+        self._listener = listener
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def numbers(self, account_sid: str | None) -> IncomingPhoneNumberList:
+        return numbers_of(self.client, account_sid)
+
+    # -- reporting ----------------------------------------------------------------------
+
+    def record(
+        self,
+        before: ItemRow,
+        after: ItemRow,
+        kind: EventKind,
+        *,
+        message: str = "",
+        error: TwilioError | None = None,
+    ) -> ItemRow:
+        """Count and report a change the journal has recorded already; returns ``after``."""
+        if error is not None:
+            self.errors[after.id] = error
+        if before.state != after.state or before.unsure != after.unsure:
+            self.board.move(before.state, after.state, unsure=after.unsure - before.unsure)
+            self.signal.notify()
+        self.emit(kind, after, message)
+        return after
+
+    def emit(self, kind: EventKind, item: ItemRow | None = None, message: str = "") -> None:
+        if self._listener is None:
+            return
+        now = time.monotonic()
+        if self.board.stale(now):
+            self.refresh(now)
+        progress = self.board.snapshot(now)
+        self._listener(Event(kind, progress, None if item is None else self.result(item), message))
+
+    def refresh(self, now: float | None = None) -> None:
+        """Read the whole job's counts from the journal (other processes' work included)."""
+        self.board.reset(self.journal.counts(), time.monotonic() if now is None else now)
+
+    def result(self, row: ItemRow) -> ItemResult:
+        """An item as the caller sees it (with the very exception this run caught)."""
+        return ItemResult.from_row(row, error=self.errors.get(row.id))
+
+    def abort(self, error: TwilioError) -> None:
+        """Every further request would fail like this one: start no new work."""
+        if self.fatal is None:
+            logger.error("bulk job stopped: %s", error)
+            self.fatal = error
+
+    # -- background tasks (searches fetched ahead) -----------------------------------------
+
+    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Cancel and await every background task (at the end of a run)."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

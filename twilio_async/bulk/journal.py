@@ -1,0 +1,577 @@
+"""The journal: a job's plan and every item's state in one SQLite file (standard library).
+
+**Durability.** The file is in WAL mode with ``synchronous=NORMAL`` by default: a commit
+is in the WAL file (the operating system's page cache) when ``commit`` returns, so a
+killed process (``kill -9``, a crash, Ctrl-C) loses nothing it committed. It is *not*
+durable against the machine losing power or the kernel crashing: the last commits before
+that may roll back (the file stays consistent). A rolled-back "about to buy X" record
+could let a resumed job buy another number for that item, so on machines where that
+matters, open the journal with ``synchronous="full"`` (an fsync per commit).
+
+**Several processes.** Any number of processes on one machine may run the same job on one
+journal (the file must be on a local file system: SQLite's WAL needs shared memory). Items
+and candidate numbers are claimed in ``BEGIN IMMEDIATE`` transactions (SQLite's write lock
+makes the select-then-update atomic; candidate numbers are a ``PRIMARY KEY``, so each is
+recorded once however many searches return it). Each worker holds an exclusive ``flock``
+on its own file in ``<journal>.workers/`` for as long as it runs: the kernel drops the
+lock when the process dies, however it dies, so "is that worker alive" is asked of the
+kernel, never guessed from a timeout. Claims of a dead worker go back to pending with
+their ``unsure`` mark kept, so whoever takes them looks before sending anything. Every
+write about a claimed item is conditional on still owning it.
+
+Writes are synchronous calls on the event loop's thread: each is one short transaction
+(tens of microseconds, see ``bench/README.md``), cheaper than a hop to a thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from .errors import JournalError, JournalMismatchError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: see WorkerLock
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["FORMAT", "ItemRow", "Journal", "LostClaimError", "WorkerLock"]
+
+FORMAT = 1  # the journal's schema version
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS job (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    format INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    account_sid TEXT NOT NULL,
+    plan TEXT NOT NULL,
+    created REAL NOT NULL,
+    expanded INTEGER NOT NULL,      -- every item is in the items table
+    expander TEXT                   -- the worker listing a NumberFilter's numbers now
+);
+CREATE TABLE IF NOT EXISTS items (
+    id INTEGER PRIMARY KEY,         -- a purchase: its slot, 0..count-1
+    target TEXT UNIQUE,             -- an update or release: the number's SID
+    account_sid TEXT,               -- ... and its account when not the job's
+    state TEXT NOT NULL,            -- pending | active | done | skipped | failed
+    owner TEXT,                     -- the worker holding it while active
+    phone TEXT,                     -- the number (a purchase: the one bound to the slot)
+    pool INTEGER,                   -- a purchase: the candidate pool phone came from
+    sid TEXT,                       -- a purchase: the SID bought
+    unsure INTEGER NOT NULL DEFAULT 0,   -- a request may have been processed, unanswered
+    suspect INTEGER NOT NULL DEFAULT 0,  -- a purchase of phone had an unknown outcome
+    known INTEGER NOT NULL DEFAULT 0,    -- seen on the account (and, for an update, unequal)
+    sends INTEGER NOT NULL DEFAULT 0,    -- requests that change something, sent for phone
+    sent_at REAL,                   -- when the last of them was sent
+    note TEXT,
+    error TEXT,                     -- a failure, as error_to_json wrote it
+    updated REAL
+);
+CREATE INDEX IF NOT EXISTS items_claim ON items (state, unsure DESC, phone IS NULL, id);
+CREATE TABLE IF NOT EXISTS candidates (
+    phone TEXT PRIMARY KEY,
+    pool INTEGER NOT NULL,
+    state TEXT NOT NULL,            -- free | bound | bought | gone | rejected
+    item INTEGER
+);
+CREATE INDEX IF NOT EXISTS candidates_free ON candidates (pool, state);
+"""
+
+_COLUMNS = (
+    "id",
+    "target",
+    "account_sid",
+    "state",
+    "owner",
+    "phone",
+    "pool",
+    "sid",
+    "unsure",
+    "suspect",
+    "known",
+    "sends",
+    "sent_at",
+    "note",
+    "error",
+)
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM items"
+_CLAIM = f"{_SELECT} WHERE state = 'pending' ORDER BY unsure DESC, phone IS NULL, id LIMIT 1"
+_WRITABLE = frozenset(_COLUMNS) - {"id", "target", "account_sid"}
+
+TERMINAL = ("done", "skipped", "failed")
+
+
+class LostClaimError(Exception):
+    """This worker no longer owns the item (its claim was recovered by another worker)."""
+
+
+@attrs.frozen
+class ItemRow:
+    """One item as the journal holds it."""
+
+    id: int
+    target: str | None
+    account_sid: str | None
+    state: str
+    owner: str | None
+    phone: str | None
+    pool: int | None
+    sid: str | None
+    unsure: bool
+    suspect: bool
+    known: bool
+    sends: int
+    sent_at: float | None
+    note: str | None
+    error: str | None
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> ItemRow:
+        values = dict(zip(_COLUMNS, row, strict=True))
+        for flag in ("unsure", "suspect", "known"):
+            values[flag] = bool(values[flag])
+        return cls(**values)
+
+
+@attrs.frozen
+class TargetRow:
+    """An update or release item to insert: the number, and what is known of it."""
+
+    sid: str
+    account_sid: str | None = None
+    phone: str | None = None
+    known: bool = False
+    state: str = "pending"
+    note: str | None = None
+
+
+@attrs.frozen
+class Counts:
+    """How many items are in each state (``reconciling``: pending or active, unsure)."""
+
+    pending: int = 0
+    active: int = 0
+    done: int = 0
+    skipped: int = 0
+    failed: int = 0
+    unsure: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.pending + self.active + self.done + self.skipped + self.failed
+
+    @property
+    def finished(self) -> int:
+        return self.done + self.skipped + self.failed
+
+
+class WorkerLock:
+    """A worker's liveness, kept by the kernel: an exclusive ``flock`` on its own file.
+
+    Without ``fcntl`` (Windows) there is no way to ask, and every other worker is taken
+    for dead: run one process at a time per journal there.
+    """
+
+    def __init__(self, directory: Path, worker_id: str) -> None:
+        self.path = directory / f"{worker_id}.lock"
+        directory.mkdir(exist_ok=True)
+        self._file = open(self.path, "a+b")  # noqa: SIM115 - held until release()
+        if fcntl is not None:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def release(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+        self._file.close()
+
+    @staticmethod
+    def is_alive(directory: Path, worker_id: str) -> bool:
+        """True while the worker's process holds its lock. A dead worker's file is removed."""
+        if fcntl is None:  # pragma: no cover - not POSIX
+            return False
+        path = directory / f"{worker_id}.lock"
+        try:
+            probe = open(path, "rb")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            return False
+        with probe:
+            try:
+                fcntl.flock(probe.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()  # under its lock: its owner is gone for good
+            return False
+
+
+Synchronous = Literal["normal", "full"]
+
+
+class Journal:
+    """A job's durable state. ``Journal.open(path)``; ``path=None`` keeps it in memory."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
+        self._db = connection
+        self.path = path
+        self.worker_id = uuid.uuid4().hex
+        self._lock: WorkerLock | None = None
+        self._joined = False
+
+    # -- opening ------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, path: str | os.PathLike[str] | None, *, synchronous: Synchronous = "normal"
+    ) -> Journal:
+        if synchronous not in ("normal", "full"):
+            raise JournalError(f"synchronous must be 'normal' or 'full', got {synchronous!r}")
+        where = None if path is None else Path(path)
+        try:
+            db = sqlite3.connect(
+                ":memory:" if where is None else where, isolation_level=None, timeout=30.0
+            )
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(f"PRAGMA synchronous={synchronous.upper()}")
+            db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(f"cannot use {where} as a journal: {exc}") from None
+        return cls(db, where)
+
+    @classmethod
+    def read(cls, path: str | os.PathLike[str]) -> Journal:
+        """Open an existing journal read-only (to inspect it, or for a dry run)."""
+        where = Path(path)
+        if not where.exists():
+            raise JournalError(f"no journal at {where}")
+        try:
+            db = sqlite3.connect(
+                f"{where.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+            )
+            db.execute("SELECT format FROM job").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(f"cannot read {where} as a journal: {exc}") from None
+        return cls(db, where)
+
+    def close(self) -> None:
+        self.leave()
+        self._db.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction holding SQLite's write lock from its first statement."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    # -- the job ------------------------------------------------------------------------
+
+    def start(
+        self,
+        *,
+        plan: dict[str, Any],
+        account_sid: str,
+        slots: int = 0,
+        targets: Iterable[TargetRow] = (),
+        expanded: bool = True,
+    ) -> bool:
+        """Record the job, or check that the journal holds this very job.
+
+        Returns True when the journal was new. Raises :class:`JournalMismatchError` when it
+        holds another plan or account, before anything is sent.
+        """
+        text = json.dumps(plan, sort_keys=True, separators=(",", ":"))
+        with self._write() as db:
+            if self._check(db, plan=plan, account_sid=account_sid):
+                return False
+            db.execute(
+                "INSERT INTO job (id, format, kind, account_sid, plan, created, expanded)"
+                " VALUES (1, ?, ?, ?, ?, ?, ?)",
+                (FORMAT, plan["kind"], account_sid, text, time.time(), int(expanded)),
+            )
+            db.executemany(
+                "INSERT INTO items (id, state) VALUES (?, 'pending')", ((i,) for i in range(slots))
+            )
+            self._insert_targets(db, targets)
+        return True
+
+    def check(self, *, plan: dict[str, Any], account_sid: str) -> None:
+        """Raise :class:`JournalMismatchError` unless the journal holds this job (or none)."""
+        self._check(self._db, plan=plan, account_sid=account_sid)
+
+    def _check(self, db: sqlite3.Connection, *, plan: dict[str, Any], account_sid: str) -> bool:
+        row = db.execute("SELECT format, account_sid, plan FROM job").fetchone()
+        if row is not None:
+            _check_same_job(row, plan=plan, account_sid=account_sid, where=self.path)
+        return row is not None
+
+    def job(self) -> tuple[str, str, dict[str, Any]]:
+        """The job this journal holds: (kind, account SID, the plan's canonical form)."""
+        row = self._db.execute("SELECT kind, account_sid, plan FROM job").fetchone()
+        if row is None:
+            raise JournalError(f"{self.path} holds no job yet")
+        return row[0], row[1], dict(json.loads(row[2]))
+
+    # -- workers --------------------------------------------------------------------------
+
+    @property
+    def _workers_dir(self) -> Path | None:
+        return None if self.path is None else self.path.with_name(self.path.name + ".workers")
+
+    def join(self) -> None:
+        """Start working: take this worker's liveness lock (before any claim)."""
+        directory = self._workers_dir
+        if directory is not None and self._lock is None:
+            self._lock = WorkerLock(directory, self.worker_id)
+        self._joined = True
+
+    def leave(self) -> None:
+        """Stop working: claims still held go back to pending (``unsure`` kept), then the
+        liveness lock is dropped. Synchronous, so a cancelled job still runs all of it."""
+        if not self._joined:
+            return
+        self._joined = False
+        self._release_claims_of(self.worker_id)
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def _release_claims_of(self, worker_id: str) -> int:
+        with self._write() as db:
+            moved = db.execute(
+                "UPDATE items SET state = 'pending', owner = NULL"
+                " WHERE state = 'active' AND owner = ?",
+                (worker_id,),
+            ).rowcount
+            db.execute("UPDATE job SET expander = NULL WHERE expander = ?", (worker_id,))
+        return int(moved)
+
+    def recover(self) -> int:
+        """Give the claims of dead workers back; returns how many items it recovered."""
+        directory = self._workers_dir
+        if directory is None:
+            return 0
+        owners = {
+            owner
+            for (owner,) in self._db.execute(
+                "SELECT DISTINCT owner FROM items WHERE state = 'active' AND owner IS NOT NULL"
+                " UNION SELECT expander FROM job WHERE expander IS NOT NULL"
+            )
+        }
+        owners.discard(self.worker_id)
+        dead = [owner for owner in owners if not WorkerLock.is_alive(directory, owner)]
+        return sum(self._release_claims_of(owner) for owner in dead)
+
+    # -- items ----------------------------------------------------------------------------
+
+    def claim(self) -> ItemRow | None:
+        """Take the next pending item: unsure ones first (they are looked up first), then
+        those holding a number already (a number bound to a pending slot is hidden from the
+        searches that would find others), then in order."""
+        with self._write() as db:
+            row = db.execute(_CLAIM).fetchone()
+            if row is None:
+                return None
+            db.execute(
+                "UPDATE items SET state = 'active', owner = ?, updated = ? WHERE id = ?",
+                (self.worker_id, time.time(), row[0]),
+            )
+        item = ItemRow.from_row(row)
+        return attrs.evolve(item, state="active", owner=self.worker_id)
+
+    def save(self, item: ItemRow, **changes: Any) -> ItemRow:
+        """Write ``changes`` to a claimed item; a terminal state also ends the claim."""
+        with self._write() as db:
+            return self._save(db, item, changes)
+
+    def _save(self, db: sqlite3.Connection, item: ItemRow, changes: dict[str, Any]) -> ItemRow:
+        if changes.get("state") in TERMINAL or changes.get("state") == "pending":
+            changes["owner"] = None
+        unknown = set(changes) - _WRITABLE
+        if unknown:
+            raise ValueError(f"not item columns: {sorted(unknown)}")
+        names = list(changes)
+        done = db.execute(
+            f"UPDATE items SET {', '.join(f'{n} = ?' for n in names)}, updated = ?"
+            " WHERE id = ? AND owner = ?",
+            (*(changes[n] for n in names), time.time(), item.id, self.worker_id),
+        ).rowcount
+        if done != 1:
+            raise LostClaimError(f"item {item.id} is no longer claimed by this worker")
+        return attrs.evolve(item, **changes)
+
+    def retry_failed(self) -> int:
+        """Failed items back to pending (a new run tries them again); their ``unsure``
+        marks stay, so one whose request may have happened is looked up first."""
+        with self._write() as db:
+            return int(
+                db.execute(
+                    "UPDATE items SET state = 'pending', error = NULL WHERE state = 'failed'"
+                ).rowcount
+            )
+
+    def active_elsewhere(self) -> int:
+        """Items other workers (processes) hold now."""
+        (count,) = self._db.execute(
+            "SELECT count(*) FROM items WHERE state = 'active' AND owner != ?", (self.worker_id,)
+        ).fetchone()
+        return int(count)
+
+    def counts(self) -> Counts:
+        found: dict[str, int] = {}
+        unsure = 0
+        for state, is_unsure, count in self._db.execute(
+            "SELECT state, unsure, count(*) FROM items GROUP BY state, unsure"
+        ):
+            found[state] = found.get(state, 0) + count
+            if is_unsure and state in ("pending", "active"):
+                unsure += count
+        return Counts(
+            **{s: found.get(s, 0) for s in ("pending", "active", *TERMINAL)}, unsure=unsure
+        )
+
+    def items(self, states: Sequence[str] | None = None) -> Iterator[ItemRow]:
+        """Every item (or those in ``states``) in id order, read in batches."""
+        query: str = _SELECT
+        params: tuple[str, ...] = ()
+        if states is not None:
+            query += f" WHERE state IN ({', '.join('?' * len(states))})"
+            params = tuple(states)
+        for row in self._db.execute(query + " ORDER BY id", params):
+            yield ItemRow.from_row(row)
+
+    # -- targets streamed in from a NumberFilter ---------------------------------------
+
+    @staticmethod
+    def _insert_targets(db: sqlite3.Connection, targets: Iterable[TargetRow]) -> int:
+        return int(
+            db.executemany(
+                "INSERT OR IGNORE INTO items (target, account_sid, phone, known, state, note)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                ((t.sid, t.account_sid, t.phone, int(t.known), t.state, t.note) for t in targets),
+            ).rowcount
+        )
+
+    def add_targets(self, targets: Iterable[TargetRow]) -> int:
+        """Insert items not in the journal yet; returns how many were new."""
+        with self._write() as db:
+            return self._insert_targets(db, targets)
+
+    def expansion(self) -> tuple[bool, str | None]:
+        """(every item inserted, the worker inserting them now)."""
+        expanded, expander = self._db.execute("SELECT expanded, expander FROM job").fetchone()
+        return bool(expanded), expander
+
+    def claim_expansion(self) -> bool:
+        with self._write() as db:
+            return (
+                db.execute(
+                    "UPDATE job SET expander = ? WHERE expanded = 0 AND expander IS NULL",
+                    (self.worker_id,),
+                ).rowcount
+                == 1
+            )
+
+    def release_expansion(self) -> None:
+        """Listing failed: leave it to a later run (or another process)."""
+        with self._write() as db:
+            db.execute("UPDATE job SET expander = NULL WHERE expander = ?", (self.worker_id,))
+
+    def finish_expansion(self) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE job SET expanded = 1, expander = NULL WHERE expander = ?", (self.worker_id,)
+            )
+
+    # -- candidate numbers of a purchase ---------------------------------------------------
+
+    def add_candidates(self, pool: int, phones: Iterable[str]) -> int:
+        """Record numbers a search returned; returns how many the job had not seen before."""
+        with self._write() as db:
+            return int(
+                db.executemany(
+                    "INSERT OR IGNORE INTO candidates (phone, pool, state) VALUES (?, ?, 'free')",
+                    ((phone, pool) for phone in phones),
+                ).rowcount
+            )
+
+    def bind(self, item: ItemRow, pool: int) -> ItemRow | None:
+        """Bind the oldest free candidate of ``pool`` to ``item``; None when there is none."""
+        with self._write() as db:
+            row = db.execute(
+                "SELECT phone FROM candidates WHERE pool = ? AND state = 'free'"
+                " ORDER BY rowid LIMIT 1",
+                (pool,),
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute(
+                "UPDATE candidates SET state = 'bound', item = ? WHERE phone = ?", (item.id, row[0])
+            )
+            changes = {"phone": row[0], "pool": pool, "suspect": 0, "sends": 0}
+            return self._save(db, item, changes)
+
+    def unbind(self, item: ItemRow, candidate: str, **changes: Any) -> ItemRow:
+        """Give up ``item``'s number for good (``candidate``: gone or rejected)."""
+        with self._write() as db:
+            db.execute("UPDATE candidates SET state = ? WHERE phone = ?", (candidate, item.phone))
+            changes.update(phone=None, pool=None, suspect=0, unsure=0, sends=0)
+            return self._save(db, item, changes)
+
+    def finish_purchase(self, item: ItemRow, **changes: Any) -> ItemRow:
+        """``item`` owns its number now: done, and the candidate is bought."""
+        with self._write() as db:
+            db.execute("UPDATE candidates SET state = 'bought' WHERE phone = ?", (item.phone,))
+            return self._save(db, item, {"state": "done", "unsure": 0, **changes})
+
+    def candidates(self) -> Iterator[str]:
+        """Every number a search of this job returned."""
+        for (phone,) in self._db.execute("SELECT phone FROM candidates"):
+            yield phone
+
+    def in_flight(self, pool: int, suffix: str | None) -> int:
+        """Candidates of ``pool`` (ending in ``suffix``, e.g. ``"07$"``) being bought now."""
+        pattern = "%" if suffix is None else "%" + suffix.rstrip("$")
+        (count,) = self._db.execute(
+            "SELECT count(*) FROM candidates AS c JOIN items AS i ON i.id = c.item"
+            " WHERE c.pool = ? AND c.state = 'bound' AND i.state = 'active' AND c.phone LIKE ?",
+            (pool, pattern),
+        ).fetchone()
+        return int(count)
+
+
+def _check_same_job(
+    row: Sequence[Any], *, plan: dict[str, Any], account_sid: str, where: Path | None
+) -> None:
+    version, their_account, their_text = row
+    if version != FORMAT:
+        raise JournalError(
+            f"{where} is a journal of format {version}; this library writes {FORMAT}"
+        )
+    theirs = json.loads(their_text)
+    plan = json.loads(json.dumps(plan))  # the same types as read back (lists, not tuples)
+    differences = tuple(
+        sorted(k for k in theirs.keys() | plan.keys() if theirs.get(k) != plan.get(k))
+    )
+    if their_account != account_sid:
+        differences = ("account_sid", *differences)
+    if differences:
+        raise JournalMismatchError(
+            f"{where} holds another job ({theirs.get('kind')}); it differs in "
+            f"{', '.join(differences)}: use a new journal file for a new plan",
+            differences=differences,
+        )
