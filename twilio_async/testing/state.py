@@ -8,22 +8,15 @@ added or removed between page requests.
 
 from __future__ import annotations
 
-import itertools
 import secrets
-from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-if TYPE_CHECKING:
-    from .marketplace import FakeMarketplace
+from .marketplace import FakeMarketplace
+from .records import Clock, new_sid
 
-__all__ = ["FakeAccount", "FakeState", "new_sid"]
-
-
-def new_sid(prefix: str) -> str:
-    return prefix + secrets.token_hex(16)
+__all__ = ["FakeAccount", "FakeState", "number_type"]
 
 
 @attrs.define
@@ -54,15 +47,10 @@ class FakeState:
     api_keys: dict[str, tuple[str, str]] = attrs.field(factory=dict)  # SK -> (secret, AC)
     numbers: dict[str, dict[str, Any]] = attrs.field(factory=dict)  # PN -> record
     exhausted_area_codes: set[str] = attrs.field(factory=lambda: {"555"})
-    # Called with the record of every released (deleted) number; later resources hook in.
-    on_release: list[Callable[[dict[str, Any]], None]] = attrs.field(factory=list)
-    _sequence: Iterator[int] = attrs.field(factory=lambda: itertools.count(1))
-    _clock: datetime = attrs.field(
-        factory=lambda: datetime(2015, 7, 30, 23, 19, 4, tzinfo=timezone.utc)
-    )
+    clock: Clock = attrs.field(factory=Clock, repr=False)
     # Add-on catalog, installs and assignments (testing/marketplace.py).
     marketplace: FakeMarketplace = attrs.field(
-        default=attrs.Factory(lambda state: _new_marketplace(state), takes_self=True),
+        default=attrs.Factory(lambda state: FakeMarketplace(state.clock), takes_self=True),
         repr=False,
     )
 
@@ -107,16 +95,6 @@ class FakeState:
             target.sid == principal.sid or target.parent_sid == principal.sid
         )
 
-    # -- time and sequence --------------------------------------------------------------
-
-    def now(self) -> datetime:
-        """A deterministic clock: each call is one second after the previous."""
-        self._clock += timedelta(seconds=1)
-        return self._clock
-
-    def next_sequence(self) -> int:
-        return next(self._sequence)
-
     # -- numbers --------------------------------------------------------------------------
 
     def owned_number(self, phone_number: str) -> dict[str, Any] | None:
@@ -135,17 +113,15 @@ class FakeState:
     def add_number(self, account_sid: str, phone_number: str, **fields: Any) -> dict[str, Any]:
         """Provision ``phone_number`` on ``account_sid`` with Twilio's defaults."""
         sid = fields.pop("sid", None) or new_sid("PN")
-        created = fields.pop("date_created", None) or self.now()
+        created = fields.pop("date_created", None) or self.clock.now()
         national = phone_number[2:] if phone_number.startswith("+1") else phone_number[1:]
         friendly = (
             f"({national[:3]}) {national[3:6]}-{national[6:]}"
             if phone_number.startswith("+1") and len(national) == 10
             else phone_number
         )
-        uri_root = f"/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers/{sid}"
         record: dict[str, Any] = {
             "sid": sid,
-            "account_sid": account_sid,
             "phone_number": phone_number,
             "friendly_name": friendly,
             "date_created": created,
@@ -178,33 +154,34 @@ class FakeState:
             "emergency_status": "Inactive",
             "emergency_address_sid": None,
             "emergency_address_status": "unregistered",
-            "uri": uri_root + ".json",
-            "subresource_uris": {"assigned_add_ons": uri_root + "/AssignedAddOns.json"},
-            "_seq": self.next_sequence(),
+            "_seq": self.clock.next_sequence(),
         }
+        _set_owner(record, account_sid)
         record.update(fields)
         self.numbers[sid] = record
         return record
 
-    def move_number(self, record: dict[str, Any], account_sid: str) -> None:
-        sid = record["sid"]
-        uri_root = f"/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers/{sid}"
-        record["account_sid"] = account_sid
-        record["uri"] = uri_root + ".json"
-        record["subresource_uris"] = {"assigned_add_ons": uri_root + "/AssignedAddOns.json"}
+    def update_number(self, record: dict[str, Any], changes: dict[str, Any]) -> None:
+        """Apply validated ``changes``; an ``account_sid`` among them moves the number."""
+        owner = changes.pop("account_sid", record["account_sid"])
+        record.update(changes)
+        record["date_updated"] = self.clock.now()
+        if owner != record["account_sid"]:
+            _set_owner(record, owner)
 
     def release_number(self, sid: str) -> dict[str, Any] | None:
         record = self.numbers.pop(sid, None)
         if record is not None:
-            for hook in self.on_release:
-                hook(record)
+            self.marketplace.number_released(record)
         return record
 
     def numbers_of(self, account_sid: str) -> list[dict[str, Any]]:
         return [n for n in self.numbers.values() if n["account_sid"] == account_sid]
 
 
-def _new_marketplace(state: FakeState) -> FakeMarketplace:
-    from .marketplace import FakeMarketplace  # it imports this module
-
-    return FakeMarketplace(state)
+def _set_owner(record: dict[str, Any], account_sid: str) -> None:
+    """Give a number to ``account_sid``: its account and the URIs under that account."""
+    uri_root = f"/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers/{record['sid']}"
+    record["account_sid"] = account_sid
+    record["uri"] = uri_root + ".json"
+    record["subresource_uris"] = {"assigned_add_ons": uri_root + "/AssignedAddOns.json"}
