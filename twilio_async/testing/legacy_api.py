@@ -52,15 +52,14 @@ from aiohttp import web
 
 from ..dates import format_rfc2822, parse_datetime
 from .area import ErrorRenderer, Route, current_form
+from .inventory import TOLL_FREE_AREA_CODES
 from .phone_numbers import IncomingNumbersArea, settings_from
-from .state import TOLL_FREE_PREFIXES
 from .wire import FakeError, invalid, query_pairs
 
 __all__ = ["ROOT", "LegacyNumbersApi", "render_number_2008", "xml_error"]
 
 ROOT = "/2008-08-01/Accounts/{account_sid}/IncomingPhoneNumbers"
 
-TOLL_FREE_AREA_CODES = tuple(prefix[2:] for prefix in TOLL_FREE_PREFIXES)
 LOCAL_AREA_CODES = ("415", "212", "312", "206", "512", "617", "303", "404")
 _KINDS = {"Local": "local", "TollFree": "tollfree"}
 _NANP = re.compile(r"\+1[0-9]{10}")
@@ -245,13 +244,14 @@ class LegacyNumbersApi(IncomingNumbersArea):
     def _number_to_buy(self, area_code: str | None, *, toll_free: bool) -> str:
         if area_code is not None and not re.fullmatch(r"[2-9][0-9]{2}", area_code):
             raise invalid(f"AreaCode {area_code} is not a valid area code", 21451)
+        candidates: tuple[str, ...]
         if area_code is None:
             candidates = TOLL_FREE_AREA_CODES if toll_free else LOCAL_AREA_CODES
         elif (area_code in TOLL_FREE_AREA_CODES) == toll_free:
             candidates = (area_code,)
         else:
             candidates = ()  # a toll-free area code has no local numbers, and vice versa
-        phone = next(filter(None, map(self.state.free_number_in, candidates)), None)
+        phone = next(filter(None, map(self.state.inventory.first_available, candidates)), None)
         if phone is None:
             where = f"area code {area_code}" if area_code else "the United States"
             kind_name = "toll free" if toll_free else "local"

@@ -162,7 +162,7 @@ class NumbersApi(IncomingNumbersArea):
             if phone == MAGIC_INVALID or not _E164.match(phone):
                 raise invalid(f"PhoneNumber {phone} is invalid", 21421)
             if phone == MAGIC_UNAVAILABLE or (
-                phone != MAGIC_AVAILABLE and self.state.owned_number(phone) is not None
+                phone != MAGIC_AVAILABLE and phone in self.state.inventory.gone
             ):
                 raise invalid(f"PhoneNumber {phone} is not available", 21422)
             if kind_name is not None and number_type(phone) != _KINDS[kind_name]:
@@ -174,7 +174,7 @@ class NumbersApi(IncomingNumbersArea):
             )
         if not re.fullmatch(r"[2-9][0-9]{2}", area_code):
             raise invalid(f"AreaCode {area_code} is not a valid area code", 21451)
-        found = self.state.free_number_in(area_code)
+        found = self.state.inventory.first_available(area_code)
         if found is None:
             raise invalid(f"No phone numbers found in area code {area_code}", 21452)
         return found

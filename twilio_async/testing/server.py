@@ -20,7 +20,7 @@ import asyncio
 import base64
 import binascii
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -29,6 +29,8 @@ from aiohttp import web
 
 from .add_ons_api import AssignedAddOnsApi, MarketplaceApi
 from .area import ApiArea, ErrorRenderer, Handler, bind_request
+from .available_api import AvailableNumbersApi
+from .inventory import AvailableInventory
 from .legacy_api import LegacyNumbersApi
 from .numbers_api import NumbersApi
 from .state import FakeAccount, FakeState
@@ -106,10 +108,12 @@ class FakeTwilio:
         host: str = "127.0.0.1",
         port: int = 0,
         latency: float = 0.0,
+        inventory_size: int = 1000,
     ) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("FakeTwilio only binds to loopback")
         self.state = FakeState()
+        self.state.inventory.size = inventory_size
         self.account = self.state.add_account(sid=account_sid, auth_token=auth_token)
         self.host = host
         self.port = port
@@ -122,6 +126,7 @@ class FakeTwilio:
         self.app = web.Application(middlewares=[self._middleware])
         areas: tuple[ApiArea, ...] = (
             NumbersApi(self.state),
+            AvailableNumbersApi(self.state),
             MarketplaceApi(self.state),
             AssignedAddOnsApi(self.state),
             LegacyNumbersApi(self.state),
@@ -176,6 +181,17 @@ class FakeTwilio:
 
     def requests_to(self, method: str, path_part: str = "") -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == method and path_part in r.path]
+
+    @property
+    def inventory(self) -> AvailableInventory:
+        """What AvailablePhoneNumbers searches offer: ``inventory.size`` numbers per
+        (country, type, area code) block, the same in every run, minus what is gone."""
+        return self.state.inventory
+
+    def take_available(self, phone_numbers: Iterable[str]) -> None:
+        """Take numbers from the available inventory as another customer would: they no
+        longer appear in searches, and buying one answers 400 with code 21422."""
+        self.state.inventory.take(phone_numbers)
 
     def seed_numbers(
         self, count: int, *, account_sid: str | None = None, **fields: Any

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from .inventory import TOLL_FREE_AREA_CODES, AvailableInventory
 from .marketplace import FakeMarketplace
 from .records import Clock, new_sid
 
@@ -27,7 +28,7 @@ class FakeAccount:
     parent_sid: str | None = None
 
 
-TOLL_FREE_PREFIXES = ("+1800", "+1833", "+1844", "+1855", "+1866", "+1877", "+1888")
+TOLL_FREE_PREFIXES = tuple("+1" + area_code for area_code in TOLL_FREE_AREA_CODES)
 
 
 def number_type(phone_number: str) -> str:
@@ -46,7 +47,8 @@ class FakeState:
     accounts: dict[str, FakeAccount] = attrs.field(factory=dict)
     api_keys: dict[str, tuple[str, str]] = attrs.field(factory=dict)  # SK -> (secret, AC)
     numbers: dict[str, dict[str, Any]] = attrs.field(factory=dict)  # PN -> record
-    exhausted_area_codes: set[str] = attrs.field(factory=lambda: {"555"})
+    # What AvailablePhoneNumbers searches offer (testing/inventory.py).
+    inventory: AvailableInventory = attrs.field(factory=AvailableInventory, repr=False)
     clock: Clock = attrs.field(factory=Clock, repr=False)
     # Add-on catalog, installs and assignments (testing/marketplace.py).
     marketplace: FakeMarketplace = attrs.field(
@@ -100,18 +102,14 @@ class FakeState:
     def owned_number(self, phone_number: str) -> dict[str, Any] | None:
         return next((n for n in self.numbers.values() if n["phone_number"] == phone_number), None)
 
-    def free_number_in(self, area_code: str, *, toll_free: bool = False) -> str | None:
-        if area_code in self.exhausted_area_codes:
-            return None
-        taken = {n["phone_number"] for n in self.numbers.values()}
-        for _ in range(1000):
-            candidate = f"+1{area_code}{secrets.randbelow(10**7):07d}"
-            if candidate not in taken:
-                return candidate
-        return None  # pragma: no cover - an area code with 10 million numbers taken
+    @property
+    def exhausted_area_codes(self) -> set[str]:
+        """Area codes with no numbers to search or buy ("555" at first); add to it."""
+        return self.inventory.exhausted_area_codes
 
     def add_number(self, account_sid: str, phone_number: str, **fields: Any) -> dict[str, Any]:
-        """Provision ``phone_number`` on ``account_sid`` with Twilio's defaults."""
+        """Provision ``phone_number`` on ``account_sid`` with Twilio's defaults; it leaves
+        the available inventory for good."""
         sid = fields.pop("sid", None) or new_sid("PN")
         created = fields.pop("date_created", None) or self.clock.now()
         national = phone_number[2:] if phone_number.startswith("+1") else phone_number[1:]
@@ -159,6 +157,7 @@ class FakeState:
         _set_owner(record, account_sid)
         record.update(fields)
         self.numbers[sid] = record
+        self.inventory.gone.add(phone_number)
         return record
 
     def update_number(self, record: dict[str, Any], changes: dict[str, Any]) -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "json_error",
     "json_response",
     "not_found",
+    "page_size_from",
     "paginate",
     "parse_bool",
     "query_pairs",
@@ -91,8 +92,11 @@ def parse_bool(name: str, value: str) -> bool:
 
 
 def query_pairs(request: web.Request) -> list[tuple[str, str]]:
-    """The query string with form semantics ('+' is a space), as Twilio reads it."""
-    return parse_qsl(request.query_string, keep_blank_values=True)
+    """The query string with form semantics ('+' is a space), as Twilio reads it.
+
+    Parsed from the raw (still percent-encoded) string: ``request.query_string`` is
+    already decoded once, so an encoded ``%`` (``%25``) would be decoded twice."""
+    return parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True)
 
 
 def request_origin(request: web.Request) -> str:
