@@ -14,12 +14,12 @@ Run it standalone with ``python -m twilio_async.testing --port 8080``.
 from .server import (
     DEFAULT_ACCOUNT_SID,
     DEFAULT_AUTH_TOKEN,
-    FakeError,
     FakeTwilio,
     Fault,
     RecordedRequest,
 )
 from .state import FakeState
+from .wire import FakeError
 
 __all__ = [
     "DEFAULT_ACCOUNT_SID",

@@ -19,51 +19,36 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import json
 import secrets
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from contextvars import ContextVar
-from datetime import datetime
-from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 import attrs
 from aiohttp import web
 
-from ..dates import format_rfc2822
+from .add_ons_api import AssignedAddOnsApi, MarketplaceApi
+from .area import ApiArea, ErrorRenderer, Handler, bind_request
+from .available_api import AvailableNumbersApi
+from .inventory import AvailableInventory
+from .legacy_api import LegacyNumbersApi
+from .numbers_api import NumbersApi
 from .state import FakeAccount, FakeState
+from .wire import FakeError, json_error, json_response, query_pairs
 
-__all__ = ["FakeError", "FakeTwilio", "Fault", "RecordedRequest"]
+if TYPE_CHECKING:
+    from ..client import Client
+
+__all__ = [
+    "DEFAULT_ACCOUNT_SID",
+    "DEFAULT_AUTH_TOKEN",
+    "FakeTwilio",
+    "Fault",
+    "RecordedRequest",
+]
 
 DEFAULT_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 DEFAULT_AUTH_TOKEN = "fake-auth-token-" + "0" * 16
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-# Per-request values set by the middleware for the route handlers (each request is
-# handled in its own task, so context variables are request-scoped).
-_FORM: ContextVar[dict[str, str]] = ContextVar("fake_twilio_form")
-_PRINCIPAL: ContextVar[FakeAccount] = ContextVar("fake_twilio_principal")
-
-
-def request_form() -> dict[str, str]:
-    """The current request's form body (last value wins for repeated keys)."""
-    return _FORM.get()
-
-
-def request_principal() -> FakeAccount:
-    """The account the current request authenticated as."""
-    return _PRINCIPAL.get()
-
-
-class FakeError(Exception):
-    """Raised by route handlers; rendered as a Twilio error body by the middleware."""
-
-    def __init__(self, status: int, code: int | None, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
 
 
 @attrs.frozen
@@ -112,172 +97,6 @@ class Fault:
         return self.path is None or self.path in request.path
 
 
-def twilio_error_body(status: int, code: int | None, message: str) -> dict[str, Any]:
-    return {
-        "code": code,
-        "message": message,
-        "more_info": f"https://www.twilio.com/docs/errors/{code}" if code else None,
-        "status": status,
-    }
-
-
-def json_response(data: Any, status: int = 200) -> web.Response:
-    return web.Response(
-        body=json.dumps(data, default=_json_default).encode(),
-        status=status,
-        content_type="application/json",
-    )
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return format_rfc2822(value)
-    raise TypeError(f"cannot render {type(value).__name__}")
-
-
-ErrorRenderer = Callable[[int, "int | None", str], web.Response]
-
-
-def _json_error(status: int, code: int | None, message: str) -> web.Response:
-    return json_response(twilio_error_body(status, code, message), status)
-
-
-def parse_bool(name: str, value: str) -> bool:
-    lowered = value.lower()
-    if lowered in ("true", "1"):
-        return True
-    if lowered in ("false", "0"):
-        return False
-    raise FakeError(400, 20422, f"Invalid Parameter: {name} must be true or false")
-
-
-def query_pairs(request: web.Request) -> list[tuple[str, str]]:
-    """The query string with form semantics ('+' is a space), as Twilio reads it."""
-    return parse_qsl(request.query_string, keep_blank_values=True)
-
-
-def page_size_from(params: Mapping[str, str], default: int = 50) -> int:
-    raw = params.get("PageSize")
-    if raw is None:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
-        raise FakeError(400, 20422, "Invalid Parameter: PageSize must be between 1 and 1000")
-    return int(raw)
-
-
-@attrs.frozen
-class Window:
-    """The records of one page, and where the neighbouring pages start."""
-
-    records: Sequence[dict[str, Any]]
-    page: int
-    size: int
-    start: int
-    next_token: str | None
-    previous_token: str | None
-
-
-def paginate(records: Sequence[dict[str, Any]], params: Mapping[str, str]) -> Window:
-    """Cut one page out of ``records`` (ordered by ``_seq``) following Twilio's tokens.
-
-    ``PageToken=PA<seq>`` means "after record seq", ``PB<seq>`` "before record seq";
-    without a token, ``Page`` counts pages from the start.
-    """
-    size = page_size_from(params)
-    page_raw = params.get("Page", "0")
-    if not page_raw.isdigit():
-        raise FakeError(400, 20422, "Invalid Parameter: Page must be a non-negative integer")
-    page = int(page_raw)
-    token = params.get("PageToken")
-    if token:
-        if len(token) < 3 or token[:2] not in ("PA", "PB") or not token[2:].isdigit():
-            raise FakeError(400, 20422, f"Invalid Parameter: PageToken {token!r} is not valid")
-        seq = int(token[2:])
-        if token.startswith("PA"):
-            following = [r for r in records if r["_seq"] > seq]
-            start = len(records) - len(following)
-        else:
-            before = [r for r in records if r["_seq"] < seq]
-            start = max(0, len(before) - size)
-    else:
-        start = page * size
-    chunk = records[start : start + size]
-    more = start + size < len(records)
-    return Window(
-        records=chunk,
-        page=page,
-        size=size,
-        start=start,
-        next_token=f"PA{chunk[-1]['_seq']}" if chunk and more else None,
-        previous_token=f"PB{chunk[0]['_seq']}" if chunk and start > 0 else None,
-    )
-
-
-def envelope_2010(
-    path: str, filters: Sequence[tuple[str, str]], window: Window, list_key: str, items: list[Any]
-) -> dict[str, Any]:
-    """The 2010-04-01 list envelope, with relative ``*_page_uri`` links."""
-
-    def uri(page: int, token: str | None) -> str:
-        query = [*filters, ("PageSize", str(window.size)), ("Page", str(page))]
-        if token is not None:
-            query.append(("PageToken", token))
-        return f"{path}?{urlencode(query)}"
-
-    return {
-        list_key: items,
-        "first_page_uri": uri(0, None),
-        "next_page_uri": uri(window.page + 1, window.next_token) if window.next_token else None,
-        "previous_page_uri": (
-            uri(max(window.page - 1, 0), window.previous_token) if window.previous_token else None
-        ),
-        "page": window.page,
-        "page_size": window.size,
-        "start": window.start,
-        "end": window.start + max(len(window.records) - 1, 0),
-        "uri": uri(window.page, None),
-    }
-
-
-def request_origin(request: web.Request) -> str:
-    """``scheme://host[:port]`` as the client addressed this server (for absolute URLs)."""
-    return f"{request.scheme}://{request.host}"
-
-
-def envelope_v1(
-    request: web.Request,
-    window: Window,
-    key: str,
-    items: list[Any],
-    filters: Sequence[tuple[str, str]] = (),
-) -> dict[str, Any]:
-    """The v1/preview list envelope: records under ``key`` and a ``meta`` object whose
-    links are absolute URLs on the host the request was sent to."""
-
-    def url(page: int, token: str | None) -> str:
-        query = [*filters, ("PageSize", str(window.size)), ("Page", str(page))]
-        if token is not None:
-            query.append(("PageToken", token))
-        return f"{request_origin(request)}{request.path}?{urlencode(query)}"
-
-    return {
-        key: items,
-        "meta": {
-            "page": window.page,
-            "page_size": window.size,
-            "first_page_url": url(0, None),
-            "previous_page_url": (
-                url(max(window.page - 1, 0), window.previous_token)
-                if window.previous_token
-                else None
-            ),
-            "url": url(window.page, None),
-            "next_page_url": url(window.page + 1, window.next_token) if window.next_token else None,
-            "key": key,
-        },
-    }
-
-
 class FakeTwilio:
     """An in-process fake of Twilio's REST APIs, on a real socket bound to 127.0.0.1."""
 
@@ -289,10 +108,12 @@ class FakeTwilio:
         host: str = "127.0.0.1",
         port: int = 0,
         latency: float = 0.0,
+        inventory_size: int = 1000,
     ) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("FakeTwilio only binds to loopback")
         self.state = FakeState()
+        self.state.inventory.size = inventory_size
         self.account = self.state.add_account(sid=account_sid, auth_token=auth_token)
         self.host = host
         self.port = port
@@ -301,13 +122,20 @@ class FakeTwilio:
         self.faults: list[Fault] = []
         self.in_flight = 0
         self.peak_in_flight = 0
-        self._error_renderers: list[tuple[str, ErrorRenderer]] = []
         self._runner: web.AppRunner | None = None
         self.app = web.Application(middlewares=[self._middleware])
-        from . import add_ons_api, legacy_api, numbers_api
-
-        for register in (numbers_api.register, add_ons_api.register, legacy_api.register):
-            register(self)
+        areas: tuple[ApiArea, ...] = (
+            NumbersApi(self.state),
+            AvailableNumbersApi(self.state),
+            MarketplaceApi(self.state),
+            AssignedAddOnsApi(self.state),
+            LegacyNumbersApi(self.state),
+        )
+        self._error_renderers: list[tuple[str, ErrorRenderer]] = []
+        for area in areas:
+            for method, path, handler in area.routes():
+                self.app.router.add_route(method, path, handler)
+            self._error_renderers.extend(area.error_renderers())
 
     # -- identity -------------------------------------------------------------------------
 
@@ -325,13 +153,14 @@ class FakeTwilio:
             raise RuntimeError("FakeTwilio is not started")
         return f"http://{self.host}:{self.port}"
 
-    def client(self, **kwargs: Any) -> Any:
-        """A :class:`twilio_async.Client` pointed at this fake with its credentials."""
+    def client(self, **options: Any) -> Client:
+        """A :class:`twilio_async.Client` pointed at this fake with its credentials;
+        ``options`` are the client's keyword arguments (they override the credentials)."""
         from ..client import Client
 
-        kwargs.setdefault("account_sid", self.account_sid)
-        kwargs.setdefault("auth_token", self.auth_token)
-        return Client(base_url=self.url, **kwargs)
+        options.setdefault("account_sid", self.account_sid)
+        options.setdefault("auth_token", self.auth_token)
+        return Client(base_url=self.url, **options)
 
     def create_subaccount(self) -> str:
         return self.state.add_account(parent_sid=self.account_sid).sid
@@ -339,20 +168,12 @@ class FakeTwilio:
     def create_api_key(self) -> tuple[str, str]:
         return self.state.add_api_key(self.account_sid)
 
-    # -- routes and rendering (used by the *_api modules) -------------------------------------
-
-    def route(self, method: str, path: str, handler: Handler) -> None:
-        self.app.router.add_route(method, path, handler)
-
-    def set_error_renderer(self, path_prefix: str, renderer: ErrorRenderer) -> None:
-        """Render errors under ``path_prefix`` differently (e.g. XML for 2008-08-01)."""
-        self._error_renderers.append((path_prefix, renderer))
-
     def render_error(self, path: str, status: int, code: int | None, message: str) -> web.Response:
+        """Twilio's error body, in the format of the API version ``path`` belongs to."""
         for prefix, renderer in self._error_renderers:
             if path.startswith(prefix):
                 return renderer(status, code, message)
-        return _json_error(status, code, message)
+        return json_error(status, code, message)
 
     def inject(self, *faults: Fault) -> None:
         """Queue faults; each applies to the next ``times`` requests it matches."""
@@ -360,6 +181,17 @@ class FakeTwilio:
 
     def requests_to(self, method: str, path_part: str = "") -> list[RecordedRequest]:
         return [r for r in self.requests if r.method == method and path_part in r.path]
+
+    @property
+    def inventory(self) -> AvailableInventory:
+        """What AvailablePhoneNumbers searches offer: ``inventory.size`` numbers per
+        (country, type, area code) block, the same in every run, minus what is gone."""
+        return self.state.inventory
+
+    def take_available(self, phone_numbers: Iterable[str]) -> None:
+        """Take numbers from the available inventory as another customer would: they no
+        longer appear in searches, and buying one answers 400 with code 21422."""
+        self.state.inventory.take(phone_numbers)
 
     def seed_numbers(
         self, count: int, *, account_sid: str | None = None, **fields: Any
@@ -407,7 +239,6 @@ class FakeTwilio:
         if request.method in ("POST", "PUT") and request.can_read_body:
             body = await request.read()
             form = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-        _FORM.set(dict(form))
         self.requests.append(
             RecordedRequest(
                 method=request.method,
@@ -426,7 +257,7 @@ class FakeTwilio:
             if injected is not None:
                 return injected
         try:
-            self._authenticate(request)
+            bind_request(dict(form), self._authenticate(request))
             return await handler(request)
         except FakeError as error:
             response = self.render_error(request.path, error.status, error.code, error.message)
@@ -468,7 +299,7 @@ class FakeTwilio:
         response.headers.update(headers)
         return response
 
-    def _authenticate(self, request: web.Request) -> None:
+    def _authenticate(self, request: web.Request) -> FakeAccount:
         header = request.headers.get("Authorization", "")
         principal = None
         if header.startswith("Basic "):
@@ -480,7 +311,7 @@ class FakeTwilio:
             principal = self.state.authenticate(username, password)
         if principal is None:
             raise _Unauthorized()
-        _PRINCIPAL.set(principal)
+        return principal
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -514,14 +345,3 @@ class FakeTwilio:
 class _Unauthorized(FakeError):
     def __init__(self) -> None:
         super().__init__(401, 20003, "Authenticate")
-
-
-def check_account(fake: FakeTwilio, request: web.Request) -> str:
-    """The path's AccountSid, if the caller may use it; Twilio-shaped errors otherwise."""
-    account_sid = request.match_info["account_sid"]
-    principal = request_principal()
-    if account_sid not in fake.state.accounts:
-        raise FakeError(404, 20404, f"The requested resource {request.path} was not found")
-    if not fake.state.can_access(principal, account_sid):
-        raise FakeError(403, 20003, "Authenticate: credentials do not grant access to this account")
-    return account_sid
