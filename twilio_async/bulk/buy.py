@@ -3,8 +3,8 @@
 **Candidates.** Each area code of the plan (or the plan's one search without) is a pool.
 A search answers at most 30 numbers and, on Twilio as on the fake, the same search keeps
 answering the same first numbers until they are bought: while 30 purchases of a pool are
-in flight, searching it again finds nothing new. So when a search of a pool finds nothing
-new while its numbers are being bought, the pool is split into 100 slices searched in
+in flight, searching it again finds nothing new. So when a search of a pool answers
+numbers that are being bought already, the pool is split into 100 slices searched in
 turn, numbers ending in ``00`` to ``99`` (``contains="00$"``; the slices together are the
 pool, so the criteria do not change); slices answer disjoint numbers, and searches ahead
 of need keep the purchases flowing. A plan with its own ``contains`` is not split. A
@@ -78,17 +78,19 @@ class Slices:
                 return key
         return self.EXHAUSTED if self.exhausted else self.WAIT
 
-    def record(self, key: str | None, *, new: int, in_flight: int) -> None:
-        """A search of ``key`` found ``new`` numbers; ``in_flight``: its numbers being bought."""
+    def record(self, key: str | None, *, found: int, new: int, in_flight: int) -> None:
+        """A search of ``key`` answered ``found`` numbers, ``new`` of them unseen;
+        ``in_flight``: how many of its numbers are being bought."""
         if key not in self._state:
             return  # a search of the whole pool answering after the split
-        if new > 0:
+        if key is None and self.can_split and new < found and in_flight > 0:
+            # It answered numbers already being bought: the next searches would too.
+            self._state = dict.fromkeys(self.SUFFIXES, "open")
+            self._cursor = 0
+        elif new > 0:
             self._state[key] = "open"
         elif in_flight == 0:
             self._state[key] = "done"
-        elif key is None and self.can_split:
-            self._state = dict.fromkeys(self.SUFFIXES, "open")
-            self._cursor = 0
         else:
             self._state[key] = "blocked"
 
@@ -121,11 +123,12 @@ class _Pool:
     def used_up(self) -> bool:
         return self.error is not None or self.slices.exhausted
 
-    async def bind(self, item: ItemRow) -> ItemRow | None:
-        """``item`` with a candidate of this pool bound to it; None when there is none."""
+    async def bind(self, item: ItemRow, **changes: Any) -> ItemRow | None:
+        """``item`` with a candidate of this pool bound to it, ``changes`` written with it;
+        None when there is none."""
         journal, options = self.context.journal, self.context.options
         while not self.used_up and self.context.fatal is None:
-            bound = journal.bind(item, self.index)
+            bound = journal.bind(item, self.index, **changes)
             if bound is not None:
                 self.free -= 1
                 if self.free < options.workers and self.searching < SEARCHES_AHEAD:
@@ -158,8 +161,8 @@ class _Pool:
         finally:
             self.searching -= 1
         new = context.journal.add_candidates(self.index, (n.phone_number for n in found))
-        in_flight = 0 if new else context.journal.in_flight(self.index, key)
-        self.slices.record(key, new=new, in_flight=in_flight)
+        in_flight = 0 if new == len(found) else context.journal.in_flight(self.index, key)
+        self.slices.record(key, found=len(found), new=new, in_flight=in_flight)
         self.free += new
         self._failures = 0
         context.signal.notify()
@@ -177,6 +180,11 @@ class _Pool:
         elif self._failures >= SEARCH_FAILURES:
             self.error = error
         self.context.signal.notify()
+
+
+def _sending(sends: int) -> dict[str, Any]:
+    """The journal's marks for a purchase about to leave: unsure until it is answered."""
+    return {"unsure": 1, "sends": sends + 1, "sent_at": time.time()}
 
 
 class BuyHandler:
@@ -226,8 +234,11 @@ class _Purchase:
             elif self.item.unsure:
                 await self.reconcile()
             elif self.item.phone is None:
-                await self.bind()
+                if await self.bind():
+                    await self.buy()
             else:
+                item = self.item
+                self._save(EventKind.SENDING, item.phone or "", **_sending(item.sends))
                 await self.buy()
 
     def _save(self, kind: EventKind, message: str = "", **changes: Any) -> None:
@@ -245,19 +256,23 @@ class _Purchase:
         after = self.journal.finish_purchase(self.item, sid=sid, note=note)
         self.item = self.context.record(self.item, after, EventKind.DONE, message=note or "")
 
-    async def bind(self) -> None:
+    async def bind(self) -> bool:
+        """Bind a candidate, marked as about to be bought (one journal write for both)."""
         for index in self.handler.plan.pool_order(self.item.id):
             pool = self.handler.pools[index]
-            bound = await pool.bind(self.item)
+            bound = await pool.bind(self.item, **_sending(0))
             if bound is not None:
-                self.item = bound
-                return
+                self.item = self.context.record(
+                    self.item, bound, EventKind.SENDING, message=bound.phone or ""
+                )
+                return True
         if self.context.fatal is not None:
-            return  # run() fails the slot with the fatal error
+            return False  # run() fails the slot with the fatal error
         errors = [pool.error for pool in self.handler.pools if pool.error is not None]
         error = errors[0] if errors else NoMoreNumbersError(self._no_more())
         after = self.journal.save(self.item, state="failed", error=error_to_json(error))
         self.item = self.context.record(self.item, after, EventKind.FAILED, error=error)
+        return False
 
     def _no_more(self) -> str:
         plan = self.handler.plan
@@ -268,9 +283,8 @@ class _Purchase:
         )
 
     async def buy(self) -> None:
-        item = self.item
-        phone = item.phone or ""
-        self._save(EventKind.SENDING, phone, unsure=1, sends=item.sends + 1, sent_at=time.time())
+        """Buy the bound number (the journal marks the slot unsure already)."""
+        phone = self.item.phone or ""
         self.context.stats["purchases"] += 1
         try:
             number = await self.context.client.incoming_phone_numbers.create(

@@ -146,7 +146,9 @@ class _Offers:
             self._queue.extend(new)
             # Numbers planned already count as being bought: a search offering only those
             # is what splits a pool in a run.
-            self._slices.record(key, new=len(new), in_flight=len(found) - len(new))
+            self._slices.record(
+                key, found=len(found), new=len(new), in_flight=len(found) - len(new)
+            )
         return self._queue.pop(0)
 
 
