@@ -16,6 +16,7 @@ from .server import (
     DEFAULT_AUTH_TOKEN,
     FakeTwilio,
     Fault,
+    Latency,
     RecordedRequest,
 )
 from .state import FakeState
@@ -28,5 +29,6 @@ __all__ = [
     "FakeState",
     "FakeTwilio",
     "Fault",
+    "Latency",
     "RecordedRequest",
 ]
