@@ -283,31 +283,31 @@ def test_changes_needed_compares_one_spelling_per_value() -> None:
 # -- slices ----------------------------------------------------------------------------------
 
 
-def test_slices_split_when_a_search_finds_only_numbers_in_flight() -> None:
+def test_slices_split_when_a_search_answers_numbers_in_flight() -> None:
     slices = Slices(can_split=True)
     assert slices.next() is None  # the whole pool first
     assert slices.next() == Slices.WAIT  # searching already
-    slices.record(None, new=30, in_flight=0)
+    slices.record(None, found=30, new=30, in_flight=0)
+    assert not slices.split
     assert slices.next() is None
-    slices.record(None, new=0, in_flight=30)  # the same 30, being bought: split
+    slices.record(None, found=30, new=2, in_flight=28)  # mostly numbers being bought: split
     assert slices.split
-    assert [slices.next() for _ in range(3)] == ["00$", "01$", "02$"]
-    slices.record("00$", new=30, in_flight=0)
-    slices.record("01$", new=0, in_flight=4)  # blocked until something changes
-    slices.record("02$", new=0, in_flight=0)  # used up
-    assert slices.next() == "03$"
-    slices.record("03$", new=0, in_flight=0)
-    slices.record(None, new=30, in_flight=0)  # a late answer for the whole pool: ignored
+    assert [slices.next() for _ in range(4)] == ["00$", "01$", "02$", "03$"]
+    slices.record("00$", found=30, new=30, in_flight=0)
+    slices.record("01$", found=4, new=0, in_flight=4)  # blocked until something changes
+    slices.record("02$", found=0, new=0, in_flight=0)  # used up
+    slices.record("03$", found=5, new=0, in_flight=0)  # (all of them seen, none in flight)
+    slices.record(None, found=30, new=30, in_flight=0)  # a late answer for the whole pool
     keys = [slices.next() for _ in range(100)]
-    assert "01$" not in keys
-    assert "02$" not in keys
     assert "00$" in keys
+    assert not {"01$", "02$", "03$"} & set(keys)
+    assert keys[-1] == Slices.WAIT  # 01 is blocked: not used up
     slices.unblock()
     for key in keys:
         if key not in (Slices.WAIT, Slices.EXHAUSTED):
-            slices.record(key, new=0, in_flight=0)
+            slices.record(key, found=0, new=0, in_flight=0)
     assert slices.next() == "01$"
-    slices.record("01$", new=0, in_flight=0)
+    slices.record("01$", found=0, new=0, in_flight=0)
     assert slices.exhausted
     assert slices.next() == Slices.EXHAUSTED
 
@@ -315,14 +315,14 @@ def test_slices_split_when_a_search_finds_only_numbers_in_flight() -> None:
 def test_slices_of_a_plan_with_its_own_pattern_never_split() -> None:
     slices = Slices(can_split=False)
     assert slices.next() is None
-    slices.record(None, new=0, in_flight=3)
+    slices.record(None, found=3, new=0, in_flight=3)
     assert not slices.split
     assert slices.next() == Slices.WAIT
     slices.unblock()
     assert slices.next() is None
     slices.failed(None)  # a failed search may be sent again
     assert slices.next() is None
-    slices.record(None, new=0, in_flight=0)
+    slices.record(None, found=0, new=0, in_flight=0)
     assert slices.exhausted
 
 
