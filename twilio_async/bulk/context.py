@@ -141,6 +141,7 @@ class Context:
 
     def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coroutine)
+        task.set_name("twilio_async.bulk")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

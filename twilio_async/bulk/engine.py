@@ -37,6 +37,7 @@ __all__ = ["BulkJob"]
 Handler = Union[BuyHandler, UpdateHandler, ReleaseHandler]  # noqa: UP007
 RowMaker = Callable[["IncomingPhoneNumber", Union[str, None]], TargetRow]  # noqa: UP007
 LIST_PAGE = 1000  # numbers per page when listing a NumberFilter's numbers
+TASK_NAME = "twilio_async.bulk"  # every task a job starts is named so
 
 
 class BulkJob:
@@ -139,6 +140,7 @@ class BulkJob:
                 listener(event)
 
         task = asyncio.ensure_future(self._execute(both))
+        task.set_name(TASK_NAME)
         task.add_done_callback(lambda _: queue.put_nowait(None))
         try:
             while (event := await queue.get()) is not None:
@@ -334,6 +336,8 @@ async def _supervise(coroutines: list[Coroutine[Any, Any, None]]) -> None:
     """Run the coroutines as tasks until all end; the first to raise (or a cancellation of
     the caller) cancels the others, and every task has ended when this returns."""
     tasks = [asyncio.ensure_future(c) for c in coroutines]
+    for task in tasks:
+        task.set_name(TASK_NAME)
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         for task in done:

@@ -404,9 +404,9 @@ class Journal:
         if unknown:
             raise ValueError(f"not item columns: {sorted(unknown)}")
         names = list(changes)
+        columns = "".join(f"{name} = ?, " for name in names)
         done = db.execute(
-            f"UPDATE items SET {', '.join(f'{n} = ?' for n in names)}, updated = ?"
-            " WHERE id = ? AND owner = ?",
+            f"UPDATE items SET {columns}updated = ? WHERE id = ? AND owner = ?",
             (*(changes[n] for n in names), time.time(), item.id, self.worker_id),
         ).rowcount
         if done != 1:
