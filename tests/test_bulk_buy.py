@@ -134,8 +134,14 @@ async def test_lost_answers_are_looked_up_and_nothing_is_bought_twice(
         drop_after_commit=True, method="POST", path=PURCHASES, times=None, fraction=0.1, seed=7
     )
     fake.inject(lose)
-    summary = await BulkJob(client, BuyNumbers(60), journal=tmp_path / "j.sqlite", **FAST).run()
+    events: list[Event] = []
+    job = BulkJob(client, BuyNumbers(60), journal=tmp_path / "j.sqlite", on_event=events.append)
+    summary = await job.run()
     assert summary.ok
+    unknown = [e for e in events if e.kind is EventKind.UNKNOWN]
+    assert unknown
+    assert all(e.progress.reconciling >= 1 for e in unknown)
+    assert events[-1].progress.reconciling == 0
     assert len(owned_numbers(fake)) == 60
     assert set(fake.purchases_per_number(handled_only=False).values()) == {1}
     assert summary.stats.unknown > 0  # some answers were lost ...

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from twilio_async.bulk import JournalError, JournalMismatchError, read_journal
-from twilio_async.bulk.journal import Journal, LostClaimError, TargetRow
+from twilio_async.bulk.journal import RELEASED, Journal, LostClaimError, TargetRow, Write
 from twilio_async.bulk.progress import ItemState
 
 AC = "AC" + "1" * 32
@@ -78,9 +78,9 @@ def test_unusable_files_are_a_journal_error(tmp_path: Path) -> None:
 
 def test_claims_take_unsure_items_first_then_items_holding_a_number() -> None:
     journal = buy_journal(None, slots=4)
-    items = [journal.claim() for _ in range(4)]
+    items = [journal.claim().item for _ in range(4)]
     assert [i.id for i in items if i is not None] == [0, 1, 2, 3]
-    assert journal.claim() is None
+    assert journal.claim().item is None
     journal.add_candidates(0, ["+14155550101", "+14155550102"])
     first, second, third, fourth = (i for i in items if i is not None)
     journal.save(first, state="pending")
@@ -91,7 +91,7 @@ def test_claims_take_unsure_items_first_then_items_holding_a_number() -> None:
     assert unsure is not None
     journal.save(unsure, unsure=1, state="pending")
     journal.save(third, state="pending")
-    order = [journal.claim() for _ in range(4)]
+    order = [journal.claim().item for _ in range(4)]
     assert [(i.id, i.phone, i.unsure) for i in order if i is not None] == [
         (3, "+14155550102", True),
         (1, "+14155550101", False),
@@ -104,9 +104,9 @@ def test_writes_need_the_claim(tmp_path: Path) -> None:
     path = tmp_path / "job.sqlite"
     mine, theirs = buy_journal(path, slots=2), Journal.open(path)
     theirs.join()
-    item = mine.claim()
+    item = mine.claim().item
     assert item is not None
-    other = theirs.claim()
+    other = theirs.claim().item
     assert other is not None
     assert other.id != item.id
     with pytest.raises(LostClaimError):
@@ -128,7 +128,7 @@ def test_candidates_are_recorded_once_and_bound_to_one_slot(tmp_path: Path) -> N
     assert journal.add_candidates(0, ["+14155550101", "+14155550102"]) == 2
     assert second.add_candidates(0, ["+14155550102", "+14155550103"]) == 1  # one new
     assert sorted(journal.candidates()) == ["+14155550101", "+14155550102", "+14155550103"]
-    a, b, c = journal.claim(), second.claim(), journal.claim()
+    a, b, c = journal.claim().item, second.claim().item, journal.claim().item
     assert a is not None
     assert b is not None
     assert c is not None
@@ -139,8 +139,8 @@ def test_candidates_are_recorded_once_and_bound_to_one_slot(tmp_path: Path) -> N
     assert journal.in_flight(0, None) == 2
     assert journal.in_flight(0, "02$") == 1
     assert journal.in_flight(1, None) == 0
-    journal.finish_purchase(a, sid="PN" + "1" * 32)
-    gone = second.unbind(b, "gone", state="active")
+    journal.apply(Write(a, {"state": "done", "sid": "PN" + "1" * 32}, "bought"))
+    gone = second.apply(Write(b, {**RELEASED, "state": "active"}, "gone"))
     assert (gone.phone, gone.unsure, gone.sends) == (None, False, 0)
     assert journal.in_flight(0, None) == 0
     c = journal.bind(c, 0)
@@ -153,7 +153,7 @@ def test_candidates_are_recorded_once_and_bound_to_one_slot(tmp_path: Path) -> N
 
 def test_leaving_gives_claims_back_and_keeps_unsure_marks(tmp_path: Path) -> None:
     journal = buy_journal(tmp_path / "job.sqlite", slots=2)
-    item = journal.claim()
+    item = journal.claim().item
     assert item is not None
     journal.add_candidates(0, ["+14155550101"])
     bound = journal.bind(item, 0)
@@ -168,7 +168,7 @@ def test_leaving_gives_claims_back_and_keeps_unsure_marks(tmp_path: Path) -> Non
 
 def test_failed_items_are_tried_again_by_a_new_run() -> None:
     journal = buy_journal(None, slots=2)
-    item = journal.claim()
+    item = journal.claim().item
     assert item is not None
     journal.save(item, state="failed", error='{"type":"TwilioError","message":"x"}')
     assert journal.counts().failed == 1
@@ -181,7 +181,7 @@ def test_claims_of_a_dead_worker_are_recovered_and_a_live_ones_are_not(tmp_path:
     survivor = buy_journal(path, slots=3)
     victim = Journal.open(path)
     victim.join()
-    item = victim.claim()
+    item = victim.claim().item
     assert item is not None
     victim.save(item, unsure=1)
     assert survivor.recover() == 0  # alive: its lock is held
@@ -204,7 +204,7 @@ def test_a_killed_process_claims_are_recovered(tmp_path: Path) -> None:
         from twilio_async.bulk.journal import Journal
         journal = Journal.open({str(path)!r})
         journal.join()
-        item = journal.claim()
+        item = journal.claim().item
         journal.save(item, unsure=1, sends=1)
         print(item.id, flush=True)
         sys.stdin.readline()  # wait to be killed
@@ -221,7 +221,7 @@ def test_a_killed_process_claims_are_recovered(tmp_path: Path) -> None:
             os.kill(child.pid, signal.SIGKILL)
             child.wait(timeout=30)
     assert survivor.recover() == 1
-    again = survivor.claim()
+    again = survivor.claim().item
     assert again is not None
     assert (again.id, again.unsure) == (claimed, True)
     survivor.close()
@@ -259,3 +259,26 @@ def test_targets_and_listing(tmp_path: Path) -> None:
     reader.close()
     journal.close()
     other.close()
+
+
+def test_a_claim_ends_the_last_item_and_binds_a_number_in_one_transaction() -> None:
+    journal = buy_journal(None, slots=3)
+    journal.add_candidates(0, ["+14155550101"])
+    journal.add_candidates(1, ["+15105550101"])
+    marks = {"unsure": 1, "sends": 1, "sent_at": 1.0}
+    first = journal.claim(pools=lambda item: [1, 0], on_bind=marks)
+    assert first.bound
+    assert first.item is not None
+    assert (first.item.phone, first.item.pool, first.item.unsure) == ("+15105550101", 1, True)
+    done = Write(first.item, {"state": "done", "unsure": 0, "sid": "PN" + "1" * 32}, "bought")
+    second = journal.claim(finishing=done, pools=lambda item: [1, 0], on_bind=marks)
+    assert second.finished is not None
+    assert (second.finished.state, second.finished.owner) == ("done", None)
+    assert second.item is not None
+    assert second.item.phone == "+14155550101"  # pool 1 had none left
+    third = journal.claim(pools=lambda item: [1, 0], on_bind=marks)
+    assert third.item is not None
+    assert not third.bound  # no candidate anywhere: claimed without a number
+    assert third.item.phone is None
+    assert journal.claim().item is None
+    assert journal.counts().done == 1

@@ -345,15 +345,16 @@ def test_rate_meter_uses_a_sliding_window() -> None:
 def test_progress_board_adds_local_changes_to_the_journal_counts() -> None:
     board = ProgressBoard(started=100.0, refresh=1.0)
     assert board.stale(100.0)
-    board.reset(Counts(pending=8, done=2), now=100.0)
+    board.reset(Counts(pending=8, done=2, unsure=2), now=100.0)
     assert not board.stale(100.5)
-    board.move("pending", "active")
-    board.move("active", "active", unsure=1)
+    board.move("pending", "active", unsure=-1)  # an unsure item claimed ...
+    board.reconciling.add(7)  # ... and looked up
     board.add("skipped", 3)
     snapshot = board.snapshot(101.0)
-    assert (snapshot.total, snapshot.in_flight, snapshot.reconciling) == (13, 1, 1)
+    assert (snapshot.total, snapshot.in_flight, snapshot.reconciling) == (13, 1, 2)
+    board.reconciling.discard(7)
     assert (snapshot.done, snapshot.skipped, snapshot.elapsed) == (2, 3, 1.0)
-    board.move("active", "done", unsure=-1)
+    board.move("active", "done")
     snapshot = board.snapshot(102.0)
     assert (snapshot.done, snapshot.remaining, snapshot.finished) == (3, 7, 6)
     assert snapshot.rate == pytest.approx(1.0)  # 5 finished at 101 s, 6 at 102 s

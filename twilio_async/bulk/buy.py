@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import TwilioError
 from ..models import AvailablePhoneNumber
-from .errors import NoMoreNumbersError, OutcomeUnknownError, error_to_json
-from .journal import ItemRow
+from .errors import NoMoreNumbersError, OutcomeUnknownError
+from .journal import RELEASED, ItemRow, Write
 from .plans import BuyNumbers
 from .progress import EventKind
 from .rules import Outcome, Step, after_lookup, after_purchase, classify
 
 if TYPE_CHECKING:
-    from .context import Context
+    from .context import Context, Ending
 
 __all__ = ["BuyHandler", "Slices"]
 
@@ -130,9 +130,7 @@ class _Pool:
         while not self.used_up and self.context.fatal is None:
             bound = journal.bind(item, self.index, **changes)
             if bound is not None:
-                self.free -= 1
-                if self.free < options.workers and self.searching < SEARCHES_AHEAD:
-                    self._search_ahead()
+                self.took()
                 return bound
             self.free = 0
             key = self.slices.next()
@@ -142,6 +140,12 @@ class _Pool:
             elif key != Slices.EXHAUSTED:
                 await self.search(key)
         return None
+
+    def took(self) -> None:
+        """A candidate was bound: search ahead when few are left."""
+        self.free -= 1
+        if self.free < self.context.options.workers and self.searching < SEARCHES_AHEAD:
+            self._search_ahead()
 
     def _search_ahead(self) -> None:
         key = self.slices.next()
@@ -195,19 +199,28 @@ class BuyHandler:
         self.plan = plan
         self.pools = [_Pool(context, plan, index) for index in range(len(plan.pools))]
 
-    async def process(self, item: ItemRow) -> None:
-        await _Purchase(self, item).run()
+    def pools_for(self, item: ItemRow) -> list[int]:
+        """The pools a slot binds a candidate from, in its order (the used-up ones left out)."""
+        return [i for i in self.plan.pool_order(item.id) if not self.pools[i].used_up]
 
-    def fail_unsent(self, item: ItemRow, error: TwilioError) -> None:
-        """Fail a slot the job will not work on (it stopped): nothing is sent for it."""
+    def on_bind(self) -> dict[str, Any]:
+        return _sending(0)
+
+    async def process(self, item: ItemRow, *, bound: bool) -> Ending:
+        """Work a claimed slot to its end; ``bound``: its claim bound a candidate already."""
+        if bound:
+            self.pools[item.pool or 0].took()
+        return await _Purchase(self, item, ready=bound).run()
+
+    def fail_unsent(self, item: ItemRow, error: TwilioError) -> Ending:
+        """Fail a slot the job will not work on (it stopped): nothing is sent for it. A
+        number it may own stays bound, unsure; one it never sent for goes back to the pool."""
         if item.unsure or item.phone is None:
-            after = self.context.journal.save(item, state="failed", error=error_to_json(error))
-        else:
-            candidate = "free" if item.sends == 0 else "rejected"
-            after = self.context.journal.unbind(
-                item, candidate, state="failed", error=error_to_json(error)
-            )
-        self.context.record(item, after, EventKind.FAILED, error=error)
+            return self.context.ending(item, EventKind.FAILED, error=error)
+        candidate = "free" if item.sends == 0 else "rejected"
+        return self.context.ending(
+            item, EventKind.FAILED, error=error, candidate=candidate, **RELEASED
+        )
 
 
 class _Purchase:
@@ -215,64 +228,80 @@ class _Purchase:
 
     Each pass does one thing: look up a number whose purchase may have happened (unsure),
     bind a candidate (no number yet), or buy the bound number. The rules deciding what
-    comes next are :mod:`.rules`; the journal records each step before it is taken.
+    comes next are :mod:`.rules`; the journal records each step before it is taken, and
+    the last one (the returned :class:`~.context.Ending`) with the worker's next claim.
     """
 
-    def __init__(self, handler: BuyHandler, item: ItemRow) -> None:
+    def __init__(self, handler: BuyHandler, item: ItemRow, *, ready: bool) -> None:
         self.handler = handler
         self.context = handler.context
         self.journal = handler.context.journal
         self.item = item
+        self.ready = ready  # bound and marked unsure: the purchase is to be sent now
         self.settings = handler.plan.settings_for(item.id)
         self.taken = False  # the last purchase of the bound number was answered 21422
         self.last_error: TwilioError | None = None
 
-    async def run(self) -> None:
-        while self.item.state == "active":
+    async def run(self) -> Ending:
+        while True:
             if self.context.fatal is not None:
-                self.handler.fail_unsent(self.item, self.context.fatal)
+                return self.handler.fail_unsent(self.item, self.context.fatal)
+            if self.ready:
+                self.ready = False
+                ending = await self.buy()
             elif self.item.unsure:
-                await self.reconcile()
+                ending = await self.reconcile()
             elif self.item.phone is None:
-                if await self.bind():
-                    await self.buy()
+                ending = await self.bind()
             else:
-                item = self.item
-                self._save(EventKind.SENDING, item.phone or "", **_sending(item.sends))
-                await self.buy()
+                self._save(EventKind.SENDING, self.item.phone, **_sending(self.item.sends))
+                self.ready, ending = True, None
+            if ending is not None:
+                return ending
 
     def _save(self, kind: EventKind, message: str = "", **changes: Any) -> None:
         after = self.journal.save(self.item, **changes)
         self.item = self.context.record(self.item, after, kind, message=message)
 
-    def _fail(self, error: TwilioError) -> None:
+    def _give_up_number(self, candidate: str, message: str) -> None:
+        """The number is certainly not the slot's: on to another (the slot stays claimed)."""
+        after = self.journal.apply(Write(self.item, {**RELEASED, "state": "active"}, candidate))
+        self.item = self.context.record(self.item, after, EventKind.RETRYING, message=message)
+        self.taken = False
+
+    def _fail(self, error: TwilioError) -> Ending:
         """A definite failure: the slot owns nothing, its number is never tried again."""
-        after = self.journal.unbind(
-            self.item, "rejected", state="failed", error=error_to_json(error)
+        context = self.context
+        return context.ending(
+            self.item, EventKind.FAILED, error=error, candidate="rejected", **RELEASED
         )
-        self.item = self.context.record(self.item, after, EventKind.FAILED, error=error)
 
-    def _done(self, sid: str, note: str | None = None) -> None:
-        after = self.journal.finish_purchase(self.item, sid=sid, note=note)
-        self.item = self.context.record(self.item, after, EventKind.DONE, message=note or "")
+    def _done(self, sid: str, note: str | None = None) -> Ending:
+        return self.context.ending(
+            self.item,
+            EventKind.DONE,
+            candidate="bought",
+            message=note or "",
+            sid=sid,
+            note=note,
+            unsure=0,
+        )
 
-    async def bind(self) -> bool:
+    async def bind(self) -> Ending | None:
         """Bind a candidate, marked as about to be bought (one journal write for both)."""
         for index in self.handler.plan.pool_order(self.item.id):
-            pool = self.handler.pools[index]
-            bound = await pool.bind(self.item, **_sending(0))
+            bound = await self.handler.pools[index].bind(self.item, **_sending(0))
             if bound is not None:
                 self.item = self.context.record(
                     self.item, bound, EventKind.SENDING, message=bound.phone or ""
                 )
-                return True
+                self.ready = True
+                return None
         if self.context.fatal is not None:
-            return False  # run() fails the slot with the fatal error
+            return None  # run() fails the slot with the fatal error
         errors = [pool.error for pool in self.handler.pools if pool.error is not None]
         error = errors[0] if errors else NoMoreNumbersError(self._no_more())
-        after = self.journal.save(self.item, state="failed", error=error_to_json(error))
-        self.item = self.context.record(self.item, after, EventKind.FAILED, error=error)
-        return False
+        return self.context.ending(self.item, EventKind.FAILED, error=error)
 
     def _no_more(self) -> str:
         plan = self.handler.plan
@@ -282,48 +311,41 @@ class _Purchase:
             f"(slot {self.item.id} of {plan.count} bought nothing)"
         )
 
-    async def buy(self) -> None:
+    async def buy(self) -> Ending | None:
         """Buy the bound number (the journal marks the slot unsure already)."""
-        phone = self.item.phone or ""
         self.context.stats["purchases"] += 1
         try:
             number = await self.context.client.incoming_phone_numbers.create(
-                phone_number=phone, **self.settings
+                phone_number=self.item.phone or "", **self.settings
             )
         except TwilioError as error:
-            self._after_error(error)
-        else:
-            self._done(number.sid)
+            return self._after_error(error)
+        return self._done(number.sid)
 
-    def _after_error(self, error: TwilioError) -> None:
+    def _after_error(self, error: TwilioError) -> Ending | None:
         self.last_error = error
         item, outcome = self.item, classify(error)
+        options, stats = self.context.options, self.context.stats
         step = after_purchase(
-            outcome,
-            suspect=item.suspect,
-            sends=item.sends,
-            max_sends=self.context.options.max_sends,
+            outcome, suspect=item.suspect, sends=item.sends, max_sends=options.max_sends
         )
-        stats = self.context.stats
-        if outcome is Outcome.NOT_PROCESSED:
-            stats["rate_limited"] += 1
-        if outcome is Outcome.TAKEN:
-            stats["taken"] += 1
+        stats["rate_limited"] += outcome is Outcome.NOT_PROCESSED
+        stats["taken"] += outcome is Outcome.TAKEN
         if step in (Step.LOOK_UP, Step.LOOK_UP_LATER):
             stats["unknown"] += step is Step.LOOK_UP
             self.taken = step is Step.LOOK_UP_LATER
             self._save(EventKind.UNKNOWN, f"{item.phone}: {error}", suspect=1)  # still unsure
         elif step is Step.NEW_NUMBER:
-            after = self.journal.unbind(item, "gone", state="active")
-            self.item = self.context.record(item, after, EventKind.RETRYING, message=str(error))
+            self._give_up_number("gone", str(error))
         elif step is Step.SEND_AGAIN:
             self._save(EventKind.RETRYING, str(error), unsure=0)
         else:
             if step is Step.ABORT:
                 self.context.abort(error)
-            self._fail(error)
+            return self._fail(error)
+        return None
 
-    async def reconcile(self) -> None:
+    async def reconcile(self) -> Ending | None:
         """Is the bound number ours? Look it up before anything else is sent for the slot."""
         item, settle = self.item, self.context.options.settle_time
         if self.taken and item.sent_at is not None:
@@ -331,9 +353,7 @@ class _Purchase:
         try:
             sid = await self._look_up(item.phone or "")
         except OutcomeUnknownError as error:  # failed, still unsure: the next run looks again
-            after = self.journal.save(item, state="failed", error=error_to_json(error))
-            self.item = self.context.record(item, after, EventKind.FAILED, error=error)
-            return
+            return self.context.ending(item, EventKind.FAILED, error=error)
         settled = item.sent_at is None or time.time() - item.sent_at >= settle
         step = after_lookup(
             sid is not None,
@@ -343,16 +363,15 @@ class _Purchase:
             max_sends=self.context.options.max_sends,
         )
         if step is Step.DONE and sid is not None:
-            self._done(sid, "reconciled: the purchase had happened")
-        elif step is Step.SEND_AGAIN:
+            return self._done(sid, "reconciled: the purchase had happened")
+        if step is Step.SEND_AGAIN:
             self.taken = False
             self._save(EventKind.RETRYING, f"{item.phone} is not on the account", unsure=0)
         elif step is Step.NEW_NUMBER:
-            self.taken = False
-            after = self.journal.unbind(item, "gone", state="active")
-            self.item = self.context.record(item, after, EventKind.RETRYING, message="taken")
+            self._give_up_number("gone", f"{item.phone} was taken by someone else")
         elif step is Step.FAIL:
-            self._fail(self.last_error or TwilioError(f"gave up buying {item.phone}"))
+            return self._fail(self.last_error or TwilioError(f"gave up buying {item.phone}"))
+        return None
 
     async def _look_up(self, phone: str) -> str | None:
         """The SID of ``phone`` on the account, or None; OutcomeUnknownError if it cannot tell."""

@@ -10,12 +10,13 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
 from ..errors import TwilioError
-from .journal import ItemRow, Journal
+from .errors import error_to_json
+from .journal import ItemRow, Journal, Write
 from .plans import Plan
 from .progress import Event, EventKind, ItemResult, ProgressBoard
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from ..client import Client
     from ..resources.incoming_phone_numbers import IncomingPhoneNumberList
 
-__all__ = ["Context", "Options", "Signal", "numbers_of"]
+__all__ = ["Context", "Ending", "Options", "Signal", "numbers_of"]
 
 logger = logging.getLogger("twilio_async.bulk")
 
@@ -39,6 +40,19 @@ class Options:
     max_sends: int = 5
     poll_interval: float = 0.25
     lookup_attempts: int = 3
+
+
+class Ending(NamedTuple):
+    """How an item ends: its last write (applied with the worker's next claim) and what to
+    report once it is written."""
+
+    write: Write
+    kind: EventKind
+    message: str = ""
+    error: TwilioError | None = None
+
+
+_FINAL_STATES = {EventKind.DONE: "done", EventKind.SKIPPED: "skipped", EventKind.FAILED: "failed"}
 
 
 class Signal:
@@ -108,11 +122,48 @@ class Context:
         """Count and report a change the journal has recorded already; returns ``after``."""
         if error is not None:
             self.errors[after.id] = error
-        if before.state != after.state or before.unsure != after.unsure:
-            self.board.move(before.state, after.state, unsure=after.unsure - before.unsure)
+        if before.state != after.state:
+            self.board.move(before.state, after.state)
             self.signal.notify()
+        if kind is EventKind.UNKNOWN:
+            self.board.reconciling.add(after.id)
+        elif kind is not EventKind.SEARCHED:
+            self.board.reconciling.discard(after.id)
         self.emit(kind, after, message)
         return after
+
+    def claimed(self, item: ItemRow, *, bound: bool) -> None:
+        """Count an item a worker claimed (``bound``: with a number to buy, marked)."""
+        unsure = item.unsure and not bound  # its last request may have happened: look
+        self.board.move("pending", "active", unsure=-1 if unsure else 0)
+        if unsure:
+            self.board.reconciling.add(item.id)
+            self.emit(EventKind.UNKNOWN, item, "taken over: looking it up first")
+        elif bound:
+            self.emit(EventKind.SENDING, item, item.phone or "")
+
+    def ending(
+        self,
+        item: ItemRow,
+        kind: EventKind,
+        *,
+        error: TwilioError | None = None,
+        candidate: str | None = None,
+        message: str = "",
+        **changes: Any,
+    ) -> Ending:
+        """``item`` ends done, skipped or failed (``kind``) with ``changes``."""
+        changes["state"] = _FINAL_STATES[kind]
+        if error is not None:
+            changes["error"] = error_to_json(error)
+        text = message or ("" if error is None else str(error))
+        return Ending(Write(item, changes, candidate), kind, text, error)
+
+    def ended(self, ending: Ending, after: ItemRow) -> None:
+        """Report an ending the journal has written."""
+        self.record(
+            ending.write.item, after, ending.kind, message=ending.message, error=ending.error
+        )
 
     def emit(self, kind: EventKind, item: ItemRow | None = None, message: str = "") -> None:
         if self._listener is None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from ..errors import TwilioError, TwilioValidationError
 from .buy import BuyHandler
-from .context import Context, Listener, Options, logger
+from .context import Context, Ending, Listener, Options, logger
 from .inventory import ReleaseHandler, UpdateHandler
 from .journal import Journal, LostClaimError, TargetRow
 from .plans import BuyNumbers, NumberFilter, Plan, ReleaseNumbers, UpdateNumbers
@@ -254,19 +254,30 @@ class _Run:
         )
 
     async def _worker(self) -> None:
-        context, journal = self.context, self.journal
+        context, journal, handler = self.context, self.journal, self.handler
+        buying = handler if isinstance(handler, BuyHandler) else None
+        ending: Ending | None = None
         while True:
-            item = journal.claim()
+            # The item just worked ends in the same transaction as the next claim: they
+            # follow each other with no await between, so nothing is written later for it.
+            claim = journal.claim(
+                finishing=None if ending is None else ending.write,
+                pools=None if buying is None else buying.pools_for,
+                on_bind=None if buying is None else buying.on_bind(),
+            )
+            if ending is not None and claim.finished is not None:
+                context.ended(ending, claim.finished)
+            ending, item = None, claim.item
             if item is None:
                 if await self._idle():
                     continue
                 return
-            context.board.move("pending", "active")
+            context.claimed(item, bound=claim.bound)
             if context.fatal is not None:
-                self.handler.fail_unsent(item, context.fatal)
+                ending = handler.fail_unsent(item, context.fatal)
                 continue
             try:
-                await self.handler.process(item)
+                ending = await handler.process(item, bound=claim.bound)
             except LostClaimError as error:  # recovered by another process: theirs now
                 logger.warning("%s", error)
 

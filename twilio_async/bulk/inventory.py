@@ -9,14 +9,13 @@ it was given as a bare SID, so that a later 404 can only mean "released already"
 from __future__ import annotations
 
 import abc
-import contextlib
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import TwilioError
 from ..models import IncomingPhoneNumber
-from .errors import OutcomeUnknownError, error_to_json
+from .errors import OutcomeUnknownError
 from .journal import ItemRow, TargetRow
 from .plans import NumberFilter, ReleaseNumbers, UpdateNumbers
 from .progress import EventKind
@@ -32,7 +31,7 @@ from .rules import (
 
 if TYPE_CHECKING:
     from ..resources.incoming_phone_numbers import IncomingPhoneNumberContext
-    from .context import Context
+    from .context import Context, Ending
 
 __all__ = ["ReleaseHandler", "UpdateHandler"]
 
@@ -50,13 +49,14 @@ class _NumberHandler:
             else {t.sid: t.current for t in targets if t.current is not None}
         )
 
-    def fail_unsent(self, item: ItemRow, error: TwilioError) -> None:
-        after = self.context.journal.save(item, state="failed", error=error_to_json(error))
-        self.context.record(item, after, EventKind.FAILED, error=error)
+    def fail_unsent(self, item: ItemRow, error: TwilioError) -> Ending:
+        return self.context.ending(item, EventKind.FAILED, error=error)
 
-    async def process(self, item: ItemRow) -> None:
-        with contextlib.suppress(_Stop):  # the item ended inside a step
-            await self._task(self, item).run()
+    async def process(self, item: ItemRow, *, bound: bool = False) -> Ending:
+        try:
+            return await self._task(self, item).run()
+        except _Stop as stop:  # the item ended inside a step
+            return stop.ending
 
     _task: ClassVar[type[_NumberTask]]
 
@@ -65,7 +65,7 @@ class _NumberTask(abc.ABC):
     """One number, from claimed to a final state; subclasses send the request."""
 
     @abc.abstractmethod
-    async def run(self) -> None:
+    async def run(self) -> Ending:
         """Work the item until it is done, skipped or failed."""
 
     def __init__(self, handler: _NumberHandler, item: ItemRow) -> None:
@@ -83,13 +83,11 @@ class _NumberTask(abc.ABC):
         after = self.journal.save(self.item, **changes)
         self.item = self.context.record(self.item, after, kind, message=message)
 
-    def _end(self, state: str, note: str) -> None:
-        kind = EventKind.DONE if state == "done" else EventKind.SKIPPED
-        self._save(kind, note, state=state, unsure=0, note=note)
+    def _end(self, kind: EventKind, note: str) -> Ending:
+        return self.context.ending(self.item, kind, message=note, unsure=0, note=note)
 
-    def _fail(self, error: TwilioError) -> None:
-        after = self.journal.save(self.item, state="failed", error=error_to_json(error))
-        self.item = self.context.record(self.item, after, EventKind.FAILED, error=error)
+    def _fail(self, error: TwilioError) -> Ending:
+        return self.context.ending(self.item, EventKind.FAILED, error=error)
 
     async def fetch(self) -> IncomingPhoneNumber | None:
         """The number now; None when it is gone (404), and the item failed otherwise."""
@@ -108,15 +106,14 @@ class _NumberTask(abc.ABC):
                     f"{self.number.sid}: the last request may have been applied, and fetching "
                     f"the number failed ({error}); run the job again to look again"
                 )
-            self._fail(error)
-            raise _Stop from None
+            raise _Stop(self._fail(error)) from None
 
     def _begin_send(self, what: str) -> None:
         self._save(
             EventKind.SENDING, what, unsure=1, sends=self.item.sends + 1, sent_at=time.time()
         )
 
-    def _react(self, step: Step, error: TwilioError) -> None:
+    def _react(self, step: Step, error: TwilioError) -> Ending | None:
         """Act on a failed request's step (LOOK_UP: the loop looks, the item still unsure)."""
         self.last_error = error
         if step is Step.LOOK_UP:
@@ -126,59 +123,62 @@ class _NumberTask(abc.ABC):
             self.context.stats["rate_limited"] += 1
             self._save(EventKind.RETRYING, str(error), unsure=0)
         elif step is Step.ALREADY_DONE:
-            self._end("skipped", "already released")
+            return self._end(EventKind.SKIPPED, "already released")
         else:
             if step is Step.ABORT:
                 self.context.abort(error)
-            self._fail(error)
+            return self._fail(error)
+        return None
 
 
 class _Stop(Exception):
-    """The item reached a final state inside a step."""
+    """The item reached its ending inside a step."""
+
+    def __init__(self, ending: Ending) -> None:
+        super().__init__(ending.message)
+        self.ending = ending
 
 
 class _Update(_NumberTask):
     handler: UpdateHandler
 
-    async def run(self) -> None:
+    async def run(self) -> Ending:
         current = None if self.item.unsure else self.handler.models.get(self.item.target or "")
-        while self.item.state == "active":
+        while True:
             if self.context.fatal is not None:
-                self.handler.fail_unsent(self.item, self.context.fatal)
-                return
+                return self.handler.fail_unsent(self.item, self.context.fatal)
             verifying = self.item.unsure
             if current is None and (verifying or not self.item.known):
                 current = await self.fetch()
                 if current is None:
-                    self._fail(self.gone or TwilioError(f"{self.number.sid} is gone"))
-                    return
+                    return self._fail(self.gone or TwilioError(f"{self.number.sid} is gone"))
             wanted = self.handler.plan.settings_for(self.item.target or "")
             changes = wanted if current is None else _wanted(changes_needed(current, wanted))
             if not changes:
-                self._nothing_to_send()
-                return
-            if verifying and not self._may_send_again():
-                return
-            current = await self.send(changes)
+                return self._nothing_to_send()
+            if verifying:
+                self._send_again()
+            ending = await self.send(changes)
+            if ending is not None:
+                return ending
+            current = None  # unknown until fetched (or, when listed, known to differ)
 
-    def _may_send_again(self) -> bool:
+    def _send_again(self) -> None:
         """An update with an unknown outcome had not landed: send it again, or give up."""
         options = self.context.options
         step = after_verify(False, sends=self.item.sends, max_sends=options.max_sends)
         if step is Step.FAIL:
-            self._fail(self.last_error or TwilioError(f"gave up updating {self.number.sid}"))
-            return False
+            error = self.last_error or TwilioError(f"gave up updating {self.number.sid}")
+            raise _Stop(self._fail(error))
         self._save(EventKind.RETRYING, "the update had not landed", unsure=0)
-        return True
 
-    def _nothing_to_send(self) -> None:
+    def _nothing_to_send(self) -> Ending:
         if self.item.sends:  # an update sent earlier, with an unknown outcome, had landed
-            self._end("done", "reconciled: the update had been applied")
-        else:
-            self._end("skipped", "already applied")
+            return self._end(EventKind.DONE, "reconciled: the update had been applied")
+        return self._end(EventKind.SKIPPED, "already applied")
 
-    async def send(self, changes: Mapping[str, Any]) -> IncomingPhoneNumber | None:
-        """Send the update; returns what is known of the number after it."""
+    async def send(self, changes: Mapping[str, Any]) -> Ending | None:
+        """Send the update: its ending, or None to look at the number again."""
         self._begin_send(", ".join(sorted(changes)))
         self.context.stats["updates"] += 1
         try:
@@ -187,10 +187,8 @@ class _Update(_NumberTask):
             outcome = classify(error)
             options = self.context.options
             step = after_update(outcome, sends=self.item.sends, max_sends=options.max_sends)
-            self._react(step, error)
-            return None
-        self._save(EventKind.DONE, state="done", unsure=0)
-        return None
+            return self._react(step, error)
+        return self.context.ending(self.item, EventKind.DONE, unsure=0)
 
 
 class UpdateHandler(_NumberHandler):
@@ -222,38 +220,40 @@ def _wanted(changes: Mapping[str, tuple[Any, Any]]) -> dict[str, Any]:
 class _Release(_NumberTask):
     handler: ReleaseHandler
 
-    async def run(self) -> None:
-        while self.item.state == "active":
+    async def run(self) -> Ending:
+        while True:
             if self.context.fatal is not None:
-                self.handler.fail_unsent(self.item, self.context.fatal)
-            elif not (self.item.known or self.item.target in self.handler.models):
-                await self._confirm()
+                return self.handler.fail_unsent(self.item, self.context.fatal)
+            if not (self.item.known or self.item.target in self.handler.models):
+                ending = await self._confirm()
             elif self.item.unsure:
-                await self._verify()
+                ending = await self._verify()
             else:
-                await self.send()
+                ending = await self.send()
+            if ending is not None:
+                return ending
 
-    async def _confirm(self) -> None:
+    async def _confirm(self) -> Ending | None:
         """A bare SID: is it this account's? Only then can a 404 later mean "released"."""
         number = await self.fetch()
         if number is None:  # never seen on this account: not counted as released
-            self._fail(self.gone or TwilioError(f"{self.number.sid} is not on the account"))
-        else:
-            self._save(EventKind.SENDING, "on the account", known=1, phone=number.phone_number)
+            return self._fail(self.gone or TwilioError(f"{self.number.sid} is not on the account"))
+        self._save(EventKind.SENDING, "on the account", known=1, phone=number.phone_number)
+        return None
 
-    async def _verify(self) -> None:
+    async def _verify(self) -> Ending | None:
         """A DELETE may have happened: the number is gone (done) or still here (send again)."""
         number = await self.fetch()
         options = self.context.options
         step = after_verify(number is None, sends=self.item.sends, max_sends=options.max_sends)
         if step is Step.DONE:
-            self._end("done", "reconciled: the release had happened")
-        elif step is Step.SEND_AGAIN:
+            return self._end(EventKind.DONE, "reconciled: the release had happened")
+        if step is Step.SEND_AGAIN:
             self._save(EventKind.RETRYING, "still on the account", unsure=0)
-        else:
-            self._fail(self.last_error or TwilioError(f"gave up releasing {self.number.sid}"))
+            return None
+        return self._fail(self.last_error or TwilioError(f"gave up releasing {self.number.sid}"))
 
-    async def send(self) -> None:
+    async def send(self) -> Ending | None:
         self._begin_send("release")
         self.context.stats["releases"] += 1
         try:
@@ -263,9 +263,8 @@ class _Release(_NumberTask):
             step = after_release(
                 classify(error), known=True, sends=self.item.sends, max_sends=options.max_sends
             )
-            self._react(step, error)
-            return
-        self._end("done", "released")
+            return self._react(step, error)
+        return self._end(EventKind.DONE, "released")
 
 
 class ReleaseHandler(_NumberHandler):

@@ -31,7 +31,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -115,6 +115,10 @@ class LostClaimError(Exception):
     """This worker no longer owns the item (its claim was recovered by another worker)."""
 
 
+RELEASED: Mapping[str, Any] = {"phone": None, "pool": None, "suspect": 0, "unsure": 0, "sends": 0}
+"""The changes that give up a purchase slot's number (with its candidate's new state)."""
+
+
 class ItemRow(NamedTuple):
     """One item as the journal holds it. A NamedTuple: several are built per item and
     request, where a frozen attrs class (and ``attrs.evolve``) cost ten times as much."""
@@ -143,6 +147,26 @@ class ItemRow(NamedTuple):
         )
 
 
+class Write(NamedTuple):
+    """A write to a claimed item: ``changes`` to its row and, for a purchase slot,
+    ``candidate``, the new state of its number's candidate row (``bought``, ``gone``,
+    ``rejected``, ``free``; None leaves it)."""
+
+    item: ItemRow
+    changes: Mapping[str, Any]
+    candidate: str | None = None
+
+
+class Claim(NamedTuple):
+    """What :meth:`Journal.claim` did: the ``finished`` item (its ``finishing`` write
+    applied), the ``item`` claimed (None: nothing pending), and whether a candidate was
+    ``bound`` to it with the about-to-buy marks."""
+
+    finished: ItemRow | None
+    item: ItemRow | None
+    bound: bool = False
+
+
 @attrs.frozen
 class TargetRow:
     """An update or release item to insert: the number, and what is known of it."""
@@ -157,7 +181,8 @@ class TargetRow:
 
 @attrs.frozen
 class Counts:
-    """How many items are in each state (``reconciling``: pending or active, unsure)."""
+    """How many items are in each state; ``unsure``: pending items whose last request may
+    have been processed (they are looked up when claimed)."""
 
     pending: int = 0
     active: int = 0
@@ -378,19 +403,50 @@ class Journal:
 
     # -- items ----------------------------------------------------------------------------
 
-    def claim(self) -> ItemRow | None:
-        """Take the next pending item: unsure ones first (they are looked up first), then
-        those holding a number already (a number bound to a pending slot is hidden from the
-        searches that would find others), then in order."""
+    def claim(
+        self,
+        *,
+        finishing: Write | None = None,
+        pools: Callable[[ItemRow], Sequence[int]] | None = None,
+        on_bind: Mapping[str, Any] | None = None,
+    ) -> Claim:
+        """Take the next pending item, in one transaction with the worker's other writes.
+
+        Order: unsure items first (they are looked up first), then those holding a number
+        already (a number bound to a pending slot hides the ones searches would find next),
+        then in order. ``finishing``: the last write of the item the worker held, applied
+        first (it would otherwise be a commit of its own, moments before). ``pools``: for a
+        purchase slot holding no number, the pools to bind a candidate from, in order;
+        ``on_bind`` is written with the candidate (the about-to-buy marks).
+        """
         with self._write() as db:
+            finished = None if finishing is None else self._apply(db, finishing)
             row = db.execute(_CLAIM).fetchone()
             if row is None:
-                return None
+                return Claim(finished, None)
+            item = ItemRow.from_row(row)
+            changes: dict[str, Any] = {"state": "active", "owner": self.worker_id}
+            bindable = pools is not None and item.phone is None and not item.unsure
+            for pool in pools(item) if pools is not None and bindable else ():
+                phone = self._take_candidate(db, item, pool)
+                if phone is not None:
+                    changes.update(on_bind or {}, phone=phone, pool=pool, suspect=0)
+                    break
+            self._update(db, item.id, changes, owner=None)
+        return Claim(finished, item._replace(**changes), bound="phone" in changes)
+
+    def apply(self, write: Write) -> ItemRow:
+        """An item's write on its own (see :class:`Write`)."""
+        with self._write() as db:
+            return self._apply(db, write)
+
+    def _apply(self, db: sqlite3.Connection, write: Write) -> ItemRow:
+        if write.candidate is not None:
             db.execute(
-                "UPDATE items SET state = 'active', owner = ?, updated = ? WHERE id = ?",
-                (self.worker_id, time.time(), row[0]),
+                "UPDATE candidates SET state = ? WHERE phone = ?",
+                (write.candidate, write.item.phone),
             )
-        return ItemRow.from_row(row)._replace(state="active", owner=self.worker_id)
+        return self._save(db, write.item, dict(write.changes))
 
     def save(self, item: ItemRow, **changes: Any) -> ItemRow:
         """Write ``changes`` to a claimed item; a terminal state also ends the claim."""
@@ -400,18 +456,26 @@ class Journal:
     def _save(self, db: sqlite3.Connection, item: ItemRow, changes: dict[str, Any]) -> ItemRow:
         if changes.get("state") in TERMINAL or changes.get("state") == "pending":
             changes["owner"] = None
-        unknown = set(changes) - _WRITABLE
-        if unknown:
-            raise ValueError(f"not item columns: {sorted(unknown)}")
-        names = list(changes)
-        columns = "".join(f"{name} = ?, " for name in names)
-        done = db.execute(
-            f"UPDATE items SET {columns}updated = ? WHERE id = ? AND owner = ?",
-            (*(changes[n] for n in names), time.time(), item.id, self.worker_id),
-        ).rowcount
-        if done != 1:
+        if self._update(db, item.id, changes, owner=self.worker_id) != 1:
             raise LostClaimError(f"item {item.id} is no longer claimed by this worker")
         return item._replace(**changes)
+
+    @staticmethod
+    def _update(
+        db: sqlite3.Connection, item_id: int, changes: dict[str, Any], *, owner: str | None
+    ) -> int:
+        """Write ``changes`` to an item: one held by ``owner``, or (None) a pending one."""
+        unknown = changes.keys() - _WRITABLE
+        if unknown:
+            raise ValueError(f"not item columns: {sorted(unknown)}")
+        columns = "".join(f"{name} = ?, " for name in changes)
+        held = "owner = ?" if owner is not None else "state = 'pending'"
+        return int(
+            db.execute(
+                f"UPDATE items SET {columns}updated = ? WHERE id = ? AND {held}",
+                (*changes.values(), time.time(), item_id, *((owner,) if owner else ())),
+            ).rowcount
+        )
 
     def retry_failed(self) -> int:
         """Failed items back to pending (a new run tries them again); their ``unsure``
@@ -437,7 +501,7 @@ class Journal:
             "SELECT state, unsure, count(*) FROM items GROUP BY state, unsure"
         ):
             found[state] = found.get(state, 0) + count
-            if is_unsure and state in ("pending", "active"):
+            if is_unsure and state == "pending":
                 unsure += count
         return Counts(
             **{s: found.get(s, 0) for s in ("pending", "active", *TERMINAL)}, unsure=unsure
@@ -512,32 +576,31 @@ class Journal:
         """Bind the oldest free candidate of ``pool`` to ``item`` and write ``changes``
         with it; None when there is none."""
         with self._write() as db:
-            row = db.execute(
-                "SELECT phone FROM candidates WHERE pool = ? AND state = 'free'"
-                " ORDER BY rowid LIMIT 1",
-                (pool,),
-            ).fetchone()
-            if row is None:
-                return None
-            db.execute(
-                "UPDATE candidates SET state = 'bound', item = ? WHERE phone = ?", (item.id, row[0])
-            )
-            changes.update(phone=row[0], pool=pool, suspect=0)
-            changes.setdefault("sends", 0)
-            return self._save(db, item, changes)
+            return self._bind(db, item, pool, changes)
 
-    def unbind(self, item: ItemRow, candidate: str, **changes: Any) -> ItemRow:
-        """Give up ``item``'s number for good (``candidate``: gone or rejected)."""
-        with self._write() as db:
-            db.execute("UPDATE candidates SET state = ? WHERE phone = ?", (candidate, item.phone))
-            changes.update(phone=None, pool=None, suspect=0, unsure=0, sends=0)
-            return self._save(db, item, changes)
+    def _bind(
+        self, db: sqlite3.Connection, item: ItemRow, pool: int, changes: dict[str, Any]
+    ) -> ItemRow | None:
+        phone = self._take_candidate(db, item, pool)
+        if phone is None:
+            return None
+        changes.update(phone=phone, pool=pool, suspect=0)
+        changes.setdefault("sends", 0)
+        return self._save(db, item, changes)
 
-    def finish_purchase(self, item: ItemRow, **changes: Any) -> ItemRow:
-        """``item`` owns its number now: done, and the candidate is bought."""
-        with self._write() as db:
-            db.execute("UPDATE candidates SET state = 'bought' WHERE phone = ?", (item.phone,))
-            return self._save(db, item, {"state": "done", "unsure": 0, **changes})
+    @staticmethod
+    def _take_candidate(db: sqlite3.Connection, item: ItemRow, pool: int) -> str | None:
+        """Mark the oldest free candidate of ``pool`` bound to ``item``; its number."""
+        row = db.execute(
+            "SELECT phone FROM candidates WHERE pool = ? AND state = 'free' ORDER BY rowid LIMIT 1",
+            (pool,),
+        ).fetchone()
+        if row is None:
+            return None
+        db.execute(
+            "UPDATE candidates SET state = 'bound', item = ? WHERE phone = ?", (item.id, row[0])
+        )
+        return str(row[0])
 
     def candidates(self) -> Iterator[str]:
         """Every number a search of this job returned."""

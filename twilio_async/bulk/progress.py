@@ -79,9 +79,9 @@ class Progress:
     """Counts over the whole job (every process working on its journal).
 
     ``in_flight``: items a worker holds now; ``reconciling``: items whose earlier request
-    has an unknown outcome, being (or waiting to be) looked up. ``rate`` is items finished
-    per second over the last seconds and ``eta`` the seconds left at that rate; both are
-    None until there is something to measure.
+    has an unknown outcome, being looked up (by this process) or waiting to be. ``rate``
+    is items finished per second over the last seconds and ``eta`` the seconds left at
+    that rate; both are None until there is something to measure.
     """
 
     total: int
@@ -245,6 +245,7 @@ class ProgressBoard:
         self._base = Counts()
         self._read_at = float("-inf")
         self._delta: dict[str, int] = dict.fromkeys((*_COUNTED, "unsure"), 0)
+        self.reconciling: set[int] = set()  # items this process is looking up now
         self._meter = RateMeter(window)
 
     def stale(self, now: float) -> bool:
@@ -255,8 +256,8 @@ class ProgressBoard:
         self._delta = dict.fromkeys(self._delta, 0)
 
     def move(self, before: str, after: str, *, unsure: int = 0) -> None:
-        """An item went from state ``before`` to ``after`` (``unsure``: +1 if it became
-        unsure, -1 if it stopped being so)."""
+        """An item went from state ``before`` to ``after`` (``unsure``: -1 for a pending
+        unsure item claimed, +1 for one given back)."""
         self._delta[before] -= 1
         self._delta[after] += 1
         self._delta["unsure"] += unsure
@@ -276,7 +277,7 @@ class ProgressBoard:
             skipped=counts["skipped"],
             failed=counts["failed"],
             in_flight=counts["active"],
-            reconciling=counts["unsure"],
+            reconciling=counts["unsure"] + len(self.reconciling),
             elapsed=now - self.started,
             rate=self._meter.rate(),
             eta=self._meter.eta(total - finished),
