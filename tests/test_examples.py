@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,21 @@ def test_every_example_is_covered(name: str) -> None:
     assert name in covered or any(name.removesuffix(".py") in t for t in extra), (
         f"examples/{name} has no test in tests/test_examples.py"
     )
+
+
+def test_provisioning_job() -> None:
+    out = run_example("provisioning_job.py")
+    assert "dry run of a buy job (buy: 40)" in out
+    assert "friendly_name='store 000'" in out
+    assert "stopped after 10 numbers; running the same job again with its journal" in out
+    assert "progress: 40/40 done, 0 failed" in out
+    assert re.search(r"bought 40 of 40 \(\d+ by an earlier run\), 0 already done, 0 failed", out)
+    assert "run again: 40 already applied, 0 sent" in out
+    assert "release: released 40 of 40, 0 already done, 0 failed" in out
+    assert "the fake saw 40 purchases of 40 numbers; 3 answers were lost" in out
+
+
+def test_provisioning_job_with_real_credentials_asks_first() -> None:
+    credentials = {"TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "not-used"}
+    out = run_example("provisioning_job.py", environ=credentials)
+    assert out == "This buys 40 real numbers and releases them: rerun with --yes-real-twilio.\n"

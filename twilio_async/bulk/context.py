@@ -161,6 +161,7 @@ class Context:
 
     def ended(self, ending: Ending, after: ItemRow) -> None:
         """Report an ending the journal has written."""
+        self.stats[after.state] += 1
         self.record(
             ending.write.item, after, ending.kind, message=ending.message, error=ending.error
         )

@@ -146,6 +146,9 @@ class JobStats:
     unknown: int = 0  # requests with an unknown outcome (each was looked up)
     recovered: int = 0  # items taken over from a dead worker
     listed: int = 0  # numbers a NumberFilter listed
+    done: int = 0  # items this run ended done ...
+    skipped: int = 0  # ... skipped ...
+    failed: int = 0  # ... and failed
 
     @classmethod
     def of(cls, counts: Mapping[str, int]) -> JobStats:
@@ -194,9 +197,12 @@ class JobSummary:
 
     def __str__(self) -> str:
         verb = {"buy": "bought", "update": "updated", "release": "released"}.get(self.kind, "done")
+        earlier = len(self.done) - self.stats.done
         text = (
-            f"{verb} {len(self.done)} of {len(self.items)}, {len(self.skipped)} already done, "
-            f"{len(self.failed)} failed in {self.elapsed:.1f}s"
+            f"{verb} {len(self.done)} of {len(self.items)}"
+            + (f" ({earlier} by an earlier run)" if earlier else "")
+            + f", {len(self.skipped)} already done, {len(self.failed)} failed"
+            f" in {self.elapsed:.1f}s"
         )
         unresolved = len(self.unresolved)
         return text + (f" ({unresolved} with an unknown outcome)" if unresolved else "")
