@@ -55,6 +55,8 @@ async def test_events_report_each_item_and_the_progress(
     assert all(first_sends[e.item.index] < events.index(e) for e in done if e.item)
     assert any(e.kind is EventKind.SEARCHED for e in events)
     assert job.summary is not None
+    assert events[-1].summary is job.summary
+    assert all(e.summary is None for e in events[:-1])
     assert len(job.summary.done) == 20
     assert events[-1].progress.rate is not None
 

@@ -24,6 +24,8 @@ from twilio_async import (
 )
 from twilio_async.bulk import (
     BuyNumbers,
+    ItemResult,
+    ItemState,
     NoMoreNumbersError,
     NumberFilter,
     OutcomeUnknownError,
@@ -144,6 +146,8 @@ def test_update_plan_targets() -> None:
     assert [t.sid for t in plan.targets] == [PN, PN2]  # the same number twice is one item
     assert plan.targets[1] == Target(PN2, AC, "+14155550100")
     assert plan.targets[1].current is model
+    bought = ItemResult(index=0, state=ItemState.DONE, sid=PN, phone_number="+14155550101")
+    assert ReleaseNumbers([bought]).targets == (Target(PN, None, "+14155550101"),)
     per = UpdateNumbers([PN, PN2], per_number={PN: {"friendly_name": "a"}, PN2: {"sms_url": ""}})
     assert per.settings_for(PN2) == {"sms_url": ""}
 

@@ -18,7 +18,7 @@ from ..errors import TwilioError
 from .errors import error_to_json
 from .journal import ItemRow, Journal, Write
 from .plans import Plan
-from .progress import Event, EventKind, ItemResult, ProgressBoard
+from .progress import Event, EventKind, ItemResult, JobSummary, ProgressBoard
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -166,14 +166,21 @@ class Context:
             ending.write.item, after, ending.kind, message=ending.message, error=ending.error
         )
 
-    def emit(self, kind: EventKind, item: ItemRow | None = None, message: str = "") -> None:
+    def emit(
+        self,
+        kind: EventKind,
+        item: ItemRow | None = None,
+        message: str = "",
+        summary: JobSummary | None = None,
+    ) -> None:
         if self._listener is None:
             return
         now = time.monotonic()
         if self.board.stale(now):
             self.refresh(now)
         progress = self.board.snapshot(now)
-        self._listener(Event(kind, progress, None if item is None else self.result(item), message))
+        result = None if item is None else self.result(item)
+        self._listener(Event(kind, progress, result, message, summary))
 
     def refresh(self, now: float | None = None) -> None:
         """Read the whole job's counts from the journal (other processes' work included)."""

@@ -244,14 +244,15 @@ class _Run:
         finally:
             await context.drain()
         context.refresh()
-        context.emit(EventKind.FINISHED)
-        return JobSummary(
+        summary = JobSummary(
             kind=self.job.plan.kind,
             items=tuple(context.result(row) for row in journal.items()),
             elapsed=time.monotonic() - self.started,
             stats=JobStats.of(context.stats),
             error=self.listing_error or context.fatal,
         )
+        context.emit(EventKind.FINISHED, summary=summary)
+        return summary
 
     async def _worker(self) -> None:
         context, journal, handler = self.context, self.journal, self.handler

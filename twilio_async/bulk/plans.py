@@ -30,6 +30,7 @@ from ..resources.incoming_phone_numbers import (
     NumberConfiguration,
 )
 from ..sids import validate_sid
+from .progress import ItemResult
 
 __all__ = [
     "AreaCodeOrder",
@@ -100,11 +101,16 @@ def _one_of(value: Any, choices: Sequence[str], param: str) -> str:
     return str(value)
 
 
+TargetLike = Union[str, IncomingPhoneNumber, ItemResult, "Target"]
+"""What a number to update or release may be given as."""
+
+
 @attrs.frozen
 class Target:
     """One number to update or release: its SID, and what the job knows of it.
 
-    Built from a SID (``Target("PN…")``) or a model (:meth:`of`). A model says which
+    Built from a SID (``Target("PN…")``), a model or an item of an earlier job's summary
+    (:meth:`of`). A model says which
     account the number is on and what its settings are now, which saves a GET: an update
     already applied is skipped without one, and a release answered 404 counts as done.
     """
@@ -120,15 +126,19 @@ class Target:
             validate_sid(self.account_sid, "AC", param="targets")
 
     @classmethod
-    def of(cls, value: str | IncomingPhoneNumber | Target) -> Target:
+    def of(cls, value: TargetLike) -> Target:
         if isinstance(value, Target):
             return value
         if isinstance(value, IncomingPhoneNumber):
             return cls(value.sid, value.account_sid, value.phone_number, value)
+        if isinstance(value, ItemResult) and value.sid is not None:
+            return cls(value.sid, None, value.phone_number)  # e.g. a number a job bought
         if isinstance(value, str):
             return cls(value)
         raise _invalid(
-            "targets", f"expected a PN… SID or an IncomingPhoneNumber, got {type(value).__name__}"
+            "targets",
+            "expected a PN… SID, an IncomingPhoneNumber or a job's ItemResult, "
+            f"got {type(value).__name__}",
         )
 
 
@@ -168,7 +178,7 @@ class NumberFilter:
 Targets = Union[tuple[Target, ...], NumberFilter]  # noqa: UP007 - attrs evaluates it on 3.10
 
 
-def _targets(value: Iterable[str | IncomingPhoneNumber | Target] | NumberFilter) -> Targets:
+def _targets(value: Iterable[TargetLike] | NumberFilter) -> Targets:
     if isinstance(value, NumberFilter):
         return value
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):

@@ -123,12 +123,14 @@ class EventKind(str, enum.Enum):
 
 @attrs.frozen
 class Event:
-    """Something happened to the job (``item`` says to which item, if any)."""
+    """Something happened to the job (``item`` says to which item, if any); the last event
+    of a run (``FINISHED``) carries its ``summary``."""
 
     kind: EventKind
     progress: Progress
     item: ItemResult | None = None
     message: str = ""
+    summary: JobSummary | None = None
 
 
 @attrs.frozen
