@@ -29,6 +29,19 @@ def owned_numbers(fake: FakeTwilio) -> list[str]:
     return sorted(n["phone_number"] for n in fake.state.numbers_of(fake.account_sid))
 
 
+def when_not_ours(act: Callable[[str], None]) -> Callable[[Event], None]:
+    """An ``on_event`` listener calling ``act(number)`` when a lookup after an unknown
+    outcome has just found the slot's number not on the account."""
+
+    def listener(event: Event) -> None:
+        if event.kind is EventKind.RETRYING and "not on the account" in event.message:
+            phone = event.item.phone_number if event.item else None
+            assert phone is not None
+            act(phone)
+
+    return listener
+
+
 class TakeSomeFound:
     """An ``on_event`` listener that, as each search answers, takes every ``every``-th of
     the numbers it newly found, as another customer buying them before the job can: the

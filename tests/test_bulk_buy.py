@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.bulk_support import FAST, TakeSomeFound, owned_numbers
+from tests.bulk_support import FAST, TakeSomeFound, owned_numbers, when_not_ours
 from twilio_async import Client, IncomingPhoneNumber, RateLimitError
 from twilio_async.bulk import (
     BulkJob,
@@ -176,15 +176,12 @@ async def test_a_purchase_landing_after_the_lookup_still_gives_one_number(
     fake.inject(Fault(drop=True, method="POST", path=PURCHASES, times=1))
     landed: list[str] = []
 
-    def land_late(event: Event) -> None:
-        if event.kind is EventKind.RETRYING and "not on the account" in event.message:
-            phone = event.item.phone_number if event.item else None
-            assert phone is not None
-            fake.state.add_number(fake.account_sid, phone)  # the first purchase, late
-            landed.append(phone)
+    def land_late(phone: str) -> None:
+        fake.state.add_number(fake.account_sid, phone)  # the first purchase, late
+        landed.append(phone)
 
-    plan = BuyNumbers(1)
-    job = BulkJob(client, plan, journal=tmp_path / "j.sqlite", on_event=land_late, **FAST)
+    listener = when_not_ours(land_late)
+    job = BulkJob(client, BuyNumbers(1), journal=tmp_path / "j.sqlite", on_event=listener, **FAST)
     summary = await job.run()
     assert summary.ok
     assert [item.phone_number for item in summary.done] == landed
@@ -198,16 +195,12 @@ async def test_a_number_taken_after_an_unknown_outcome_is_given_up_once_settled(
     fake.inject(Fault(drop=True, method="POST", path=PURCHASES, times=1))
     taken: list[str] = []
 
-    def another_customer(event: Event) -> None:
-        if event.kind is EventKind.RETRYING and "not on the account" in event.message:
-            phone = event.item.phone_number if event.item else None
-            assert phone is not None
-            fake.take_available([phone])
-            taken.append(phone)
+    def another_customer(phone: str) -> None:
+        fake.take_available([phone])
+        taken.append(phone)
 
-    job = BulkJob(
-        client, BuyNumbers(1), journal=tmp_path / "j.sqlite", on_event=another_customer, **FAST
-    )
+    listener = when_not_ours(another_customer)
+    job = BulkJob(client, BuyNumbers(1), journal=tmp_path / "j.sqlite", on_event=listener, **FAST)
     summary = await job.run()
     assert summary.ok
     (owned,) = owned_numbers(fake)

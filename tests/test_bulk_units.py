@@ -353,17 +353,16 @@ def test_progress_board_adds_local_changes_to_the_journal_counts() -> None:
     assert not board.stale(100.5)
     board.move("pending", "active", unsure=-1)  # an unsure item claimed ...
     board.reconciling.add(7)  # ... and looked up
-    board.add("skipped", 3)
     snapshot = board.snapshot(101.0)
-    assert (snapshot.total, snapshot.in_flight, snapshot.reconciling) == (13, 1, 2)
+    assert (snapshot.total, snapshot.in_flight, snapshot.reconciling) == (10, 1, 2)
     board.reconciling.discard(7)
-    assert (snapshot.done, snapshot.skipped, snapshot.elapsed) == (2, 3, 1.0)
+    assert (snapshot.done, snapshot.skipped, snapshot.elapsed) == (2, 0, 1.0)
     board.move("active", "done")
     snapshot = board.snapshot(102.0)
-    assert (snapshot.done, snapshot.remaining, snapshot.finished) == (3, 7, 6)
-    assert snapshot.rate == pytest.approx(1.0)  # 5 finished at 101 s, 6 at 102 s
-    board.reset(Counts(pending=7, done=3, skipped=3), now=102.0)  # the journal agrees
-    assert board.snapshot(102.0).fraction == pytest.approx(6 / 13)
+    assert (snapshot.done, snapshot.remaining, snapshot.finished) == (3, 7, 3)
+    assert snapshot.rate == pytest.approx(1.0)  # 2 finished at 101 s, 3 at 102 s
+    board.reset(Counts(pending=7, done=3, unsure=1), now=102.0)  # the journal agrees
+    assert board.snapshot(102.0).fraction == pytest.approx(3 / 10)
 
 
 # -- errors in the journal ---------------------------------------------------------------------

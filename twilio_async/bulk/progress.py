@@ -270,10 +270,6 @@ class ProgressBoard:
         self._delta[after] += 1
         self._delta["unsure"] += unsure
 
-    def add(self, state: str, count: int) -> None:
-        """``count`` new items in ``state`` (a NumberFilter's numbers, as they are listed)."""
-        self._delta[state] += count
-
     def snapshot(self, now: float) -> Progress:
         counts = {name: getattr(self._base, name) + self._delta[name] for name in self._delta}
         finished = counts["done"] + counts["skipped"] + counts["failed"]
