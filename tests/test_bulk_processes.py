@@ -8,7 +8,10 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tests.bulk_support import owned_numbers
+from tests.bulk_support import FAST, owned_numbers
+from twilio_async import Client
+from twilio_async.bulk import BulkJob, BuyNumbers, Event, EventKind
+from twilio_async.bulk.journal import Journal
 from twilio_async.testing import FakeTwilio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,3 +70,33 @@ async def test_three_processes_update_each_number_once(fake: FakeTwilio, tmp_pat
     assert fake.updates_per_sid(handled_only=False) == dict.fromkeys(sids, 1)
     lists = fake.requests_to("GET", "/IncomingPhoneNumbers.json")
     assert len(lists) == 1  # one process listed the filter's numbers; the others waited
+
+
+async def test_a_slot_waiting_for_numbers_a_dead_worker_held_takes_them_up(
+    fake: FakeTwilio, client: Client, tmp_path: Path
+) -> None:
+    """A worker dies holding the 30 numbers a search answers. The live worker's slot,
+    finding nothing new, recovers the dead claims, hands its slot back, buys those 30
+    (their slots come first), then finds the 31st: nothing waits forever, nothing fails."""
+    fake.inventory.size = 31
+    journal = tmp_path / "j.sqlite"
+    plan = BuyNumbers(31, area_codes=["415"], contains="+1415")  # one search, never split
+    found = await client.available_phone_numbers("US").local.list(area_code=415)
+    dead = Journal.open(journal)
+    dead.start(plan=plan.canonical(), account_sid=fake.account_sid, slots=31)
+    dead.join()
+    dead.add_candidates(0, [n.phone_number for n in found])
+    for _ in found:
+        assert dead.claim(pools=lambda item: [0]).bound  # bound, not yet bought
+
+    def die(event: Event) -> None:
+        if event.kind is EventKind.SEARCHED and dead._lock is not None:
+            dead._lock.release()  # the process dies: the kernel drops its lock
+
+    job = BulkJob(client, plan, journal=journal, workers=1, on_event=die, **FAST)
+    summary = await asyncio.wait_for(job.run(), 60)
+    assert summary.ok
+    assert summary.stats.recovered == 30
+    assert len(owned_numbers(fake)) == 31
+    assert set(fake.purchases_per_number(handled_only=False).values()) == {1}
+    dead.close()

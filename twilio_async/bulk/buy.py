@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import TwilioError
 from ..models import AvailablePhoneNumber
+from .context import Ending
 from .errors import NoMoreNumbersError, OutcomeUnknownError
 from .journal import RELEASED, ItemRow, Write
 from .plans import BuyNumbers
@@ -29,7 +30,7 @@ from .progress import EventKind
 from .rules import Outcome, Step, after_lookup, after_purchase, classify
 
 if TYPE_CHECKING:
-    from .context import Context, Ending
+    from .context import Context
 
 __all__ = ["BuyHandler", "Slices"]
 
@@ -104,6 +105,10 @@ class Slices:
                 self._state[key] = "open"
 
 
+class HandBack(Exception):
+    """The slot waits for numbers other pending slots hold: give it back, take those up."""
+
+
 class _Pool:
     """One pool's candidates: binds them to slots, searches for more when needed."""
 
@@ -126,7 +131,7 @@ class _Pool:
     async def bind(self, item: ItemRow, **changes: Any) -> ItemRow | None:
         """``item`` with a candidate of this pool bound to it, ``changes`` written with it;
         None when there is none."""
-        journal, options = self.context.journal, self.context.options
+        journal = self.context.journal
         while not self.used_up and self.context.fatal is None:
             bound = journal.bind(item, self.index, **changes)
             if bound is not None:
@@ -135,11 +140,25 @@ class _Pool:
             self.free = 0
             key = self.slices.next()
             if key == Slices.WAIT:
-                await self.context.signal.wait(options.poll_interval)
-                self.slices.unblock()
+                await self._wait()
             elif key != Slices.EXHAUSTED:
                 await self.search(key)
         return None
+
+    async def _wait(self) -> None:
+        """Wait for the numbers being bought to be bought (or given up).
+
+        Those of a worker that died are bound to pending slots once its claims are
+        recovered, and only a worker taking those slots up moves them: so this one recovers
+        dead claims, and hands its own slot back (:class:`HandBack`) when pending slots
+        hold numbers, rather than wait for a number only it could free.
+        """
+        context = self.context
+        await context.signal.wait(context.options.poll_interval)
+        context.stats["recovered"] += context.journal.recover()
+        if context.journal.waiting_numbers():
+            raise HandBack
+        self.slices.unblock()
 
     def took(self) -> None:
         """A candidate was bound: search ahead when few are left."""
@@ -252,7 +271,11 @@ class _Purchase:
             elif self.item.unsure:
                 ending = await self.reconcile()
             elif self.item.phone is None:
-                ending = await self.bind()
+                try:
+                    ending = await self.bind()
+                except HandBack:
+                    handed = Write(self.item, {"state": "pending"})
+                    return Ending(handed, EventKind.RETRYING, "other slots hold the numbers found")
             else:
                 self._save(EventKind.SENDING, self.item.phone, **_sending(self.item.sends))
                 self.ready, ending = True, None

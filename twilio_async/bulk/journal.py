@@ -608,12 +608,22 @@ class Journal:
             yield phone
 
     def in_flight(self, pool: int, suffix: str | None) -> int:
-        """Candidates of ``pool`` (ending in ``suffix``, e.g. ``"07$"``) being bought now."""
+        """Candidates of ``pool`` (ending in ``suffix``, e.g. ``"07$"``) bound to slots
+        still at work (active, or pending after a worker stopped): they will be bought or
+        given up, and until then searches keep answering them."""
         pattern = "%" if suffix is None else "%" + suffix.rstrip("$")
         (count,) = self._db.execute(
             "SELECT count(*) FROM candidates AS c JOIN items AS i ON i.id = c.item"
-            " WHERE c.pool = ? AND c.state = 'bound' AND i.state = 'active' AND c.phone LIKE ?",
+            " WHERE c.pool = ? AND c.state = 'bound' AND i.state IN ('active', 'pending')"
+            " AND c.phone LIKE ?",
             (pool, pattern),
+        ).fetchone()
+        return int(count)
+
+    def waiting_numbers(self) -> int:
+        """Pending slots holding a number: a worker should take one of those up."""
+        (count,) = self._db.execute(
+            "SELECT count(*) FROM items WHERE state = 'pending' AND phone IS NOT NULL"
         ).fetchone()
         return int(count)
 
