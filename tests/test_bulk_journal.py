@@ -176,6 +176,26 @@ def test_failed_items_are_tried_again_by_a_new_run() -> None:
     assert journal.counts().pending == 2
 
 
+def test_lock_files_live_beside_the_journal_while_workers_run(tmp_path: Path) -> None:
+    path = tmp_path / "job.sqlite"
+    first, second = buy_journal(path), Journal.open(path)
+    second.join()
+    workers = tmp_path / "job.sqlite.workers"
+    assert sorted(p.name for p in workers.iterdir()) == sorted(
+        f"{j.worker_id}.lock" for j in (first, second)
+    )
+    first.close()
+    assert workers.exists()  # the other worker's file is still there
+    second.close()
+    assert not workers.exists()
+    (tmp_path / "blocked").write_text("a file where the lock directory would go")
+    stuck = Journal.open(tmp_path / "x.sqlite")
+    stuck.path = tmp_path / "blocked" / "x.sqlite"  # its lock directory cannot be made
+    with pytest.raises(JournalError, match="cannot create a worker's lock file"):
+        stuck.join()
+    stuck._db.close()
+
+
 def test_claims_of_a_dead_worker_are_recovered_and_a_live_ones_are_not(tmp_path: Path) -> None:
     path = tmp_path / "job.sqlite"
     survivor = buy_journal(path, slots=3)

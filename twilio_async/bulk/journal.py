@@ -209,8 +209,13 @@ class WorkerLock:
 
     def __init__(self, directory: Path, worker_id: str) -> None:
         self.path = directory / f"{worker_id}.lock"
-        directory.mkdir(exist_ok=True)
-        self._file = open(self.path, "a+b")  # noqa: SIM115 - held until release()
+        try:
+            directory.mkdir(exist_ok=True)
+            self._file = open(self.path, "a+b")  # noqa: SIM115 - held until release()
+        except OSError as exc:
+            raise JournalError(
+                f"cannot create a worker's lock file in {directory}: {exc}"
+            ) from None
         if fcntl is not None:
             fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
@@ -218,6 +223,8 @@ class WorkerLock:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
         self._file.close()
+        with contextlib.suppress(OSError):  # the last worker out removes the directory
+            self.path.parent.rmdir()
 
     @staticmethod
     def is_alive(directory: Path, worker_id: str) -> bool:
