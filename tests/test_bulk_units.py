@@ -316,6 +316,18 @@ def test_slices_split_when_a_search_answers_numbers_in_flight() -> None:
     assert slices.next() == Slices.EXHAUSTED
 
 
+def test_slices_can_go_back_to_the_whole_pool() -> None:
+    slices = Slices(can_split=True)
+    assert slices.next() is None
+    slices.record(None, found=30, new=0, in_flight=30)
+    assert slices.next() == "00$"
+    slices.unsplit()
+    assert not slices.split
+    assert slices.next() is None
+    slices.record(None, found=30, new=0, in_flight=30)  # would split: not any more
+    assert not slices.split
+
+
 def test_slices_of_a_plan_with_its_own_pattern_never_split() -> None:
     slices = Slices(can_split=False)
     assert slices.next() is None

@@ -1,17 +1,18 @@
 """Buying: candidate numbers from searches, and each slot's purchase to a definite end.
 
 **Candidates.** Each area code of the plan (or the plan's one search without) is a pool.
-A search answers at most 30 numbers and, on Twilio as on the fake, the same search keeps
-answering the same first numbers until they are bought: while 30 purchases of a pool are
-in flight, searching it again finds nothing new. So when a search of a pool answers
-numbers that are being bought already, the pool is split into 100 slices searched in
-turn, numbers ending in ``00`` to ``99`` (``contains="00$"``; the slices together are the
-pool, so the criteria do not change); slices answer disjoint numbers, and searches ahead
-of need keep the purchases flowing. A plan with its own ``contains`` is not split. A
-slice (or an unsplit pool) is used up when a search of it finds nothing new and none of
-its numbers is being bought; a pool when all of its slices are. Every number a search
-returns is recorded once per job (the journal's primary key), so no number is tried
-twice, by any slot or process.
+A search answers at most 30 numbers, and nothing promises that the next one answers
+others: the fake answers the same first numbers until they are bought, so while 30
+purchases of a pool are in flight, searching it again finds nothing new. So when a search
+of a pool answers numbers that are being bought already, the pool is split into 100
+slices searched in turn, numbers ending in ``00`` to ``99`` (``contains="00$"``, as
+Twilio documents ``$``; the slices together are the pool, so the criteria do not change);
+slices answer disjoint numbers, and searches ahead of need keep the purchases flowing. A
+plan with its own ``contains`` is not split, nor a pool whose slice search Twilio refuses
+(it goes back to whole-pool searches). A slice (or an unsplit pool) is used up when a
+search of it finds nothing new and none of its numbers is being bought; a pool when all of
+its slices are. Every number a search returns is recorded once per job (the journal's
+primary key), so no number is tried twice, by any slot or process.
 """
 
 from __future__ import annotations
@@ -98,6 +99,12 @@ class Slices:
     def failed(self, key: str | None) -> None:
         if self._state.get(key) == "searching":
             self._state[key] = "open"
+
+    def unsplit(self) -> None:
+        """Back to searching the whole pool, for good (a slice's pattern was refused)."""
+        self.can_split = False
+        self._state = {None: "open"}
+        self._cursor = 0
 
     def unblock(self) -> None:
         for key, state in self._state.items():
@@ -196,6 +203,9 @@ class _Pool:
         self.slices.failed(key)
         self._failures += 1
         outcome = classify(error)
+        if key is not None and outcome is Outcome.REJECTED:
+            self.slices.unsplit()  # the pattern, not the plan's criteria, was refused
+            return
         if outcome is Outcome.FATAL:
             self.context.abort(error)
         if outcome in (Outcome.FATAL, Outcome.REJECTED, Outcome.GONE):
