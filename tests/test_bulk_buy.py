@@ -266,6 +266,18 @@ async def test_purchases_still_rate_limited_after_the_clients_retries_are_sent_a
     assert fake.status_counts[429] == 10
 
 
+async def test_searches_still_rate_limited_after_the_clients_retries_pause_and_go_on(
+    fake: FakeTwilio, client: Client, tmp_path: Path
+) -> None:
+    # Four searches in a row each answered 429 four times (the client's FAST_RETRY): an
+    # account this busy slows the job down; it does not end it.
+    fake.inject(Fault(status=429, retry_after="0", method="GET", path=SEARCH, times=16))
+    summary = await BulkJob(client, BuyNumbers(5), journal=tmp_path / "j.sqlite", **FAST).run()
+    assert summary.ok
+    assert summary.stats.rate_limited == 4
+    assert len(owned_numbers(fake)) == 5
+
+
 async def test_a_slot_rate_limited_max_sends_times_fails(
     fake: FakeTwilio, client: Client, tmp_path: Path
 ) -> None:

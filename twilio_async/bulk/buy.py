@@ -37,7 +37,8 @@ __all__ = ["BuyHandler", "Slices"]
 
 SEARCH_SIZE = 30  # Twilio answers at most 30 numbers per search
 SEARCHES_AHEAD = 2  # searches of one pool in flight at once, at most
-SEARCH_FAILURES = 3  # consecutive failed searches that end a pool for this run
+SEARCH_FAILURES = 3  # searches in a row without an answer that end a pool for this run
+SEARCH_THROTTLED = 30  # searches in a row still rate-limited that do (each after a pause)
 
 
 class _Search(Protocol):
@@ -127,7 +128,8 @@ class _Pool:
         self.error: TwilioError | None = None
         self.searching = 0
         self.free = 0  # free candidates as this process counts them: when to search ahead
-        self._failures = 0  # searches failed in a row
+        self._failures = 0  # searches failed in a row (any way) ...
+        self._unanswered = 0  # ... and of those, not for a 429
         country = context.client.available_phone_numbers(plan.country)
         self._search: _Search = getattr(country, plan.number_type)
 
@@ -148,8 +150,10 @@ class _Pool:
             key = self.slices.next()
             if key == Slices.WAIT:
                 await self._wait()
-            elif key != Slices.EXHAUSTED:
-                await self.search(key)
+            elif key != Slices.EXHAUSTED and not await self.search(key) and not self.used_up:
+                # Rate-limited or unanswered even after the client's retries: pause as the
+                # client would before the next attempt.
+                await asyncio.sleep(self.context.client.retry.backoff(self._failures))
         return None
 
     async def _wait(self) -> None:
@@ -178,7 +182,8 @@ class _Pool:
         if key not in (Slices.WAIT, Slices.EXHAUSTED):
             self.context.spawn(self.search(key))
 
-    async def search(self, key: str | None) -> None:
+    async def search(self, key: str | None) -> bool:
+        """Search ``key`` (a slice, or None) and record what it found; False if it failed."""
         context = self.context
         filters = self.filters if key is None else {**self.filters, "contains": key}
         context.stats["searches"] += 1
@@ -187,17 +192,18 @@ class _Pool:
             found = await self._search.list(limit=SEARCH_SIZE, **filters)
         except TwilioError as error:
             self._search_failed(key, error)
-            return
+            return False
         finally:
             self.searching -= 1
         new = context.journal.add_candidates(self.index, (n.phone_number for n in found))
         in_flight = 0 if new == len(found) else context.journal.in_flight(self.index, key)
         self.slices.record(key, found=len(found), new=new, in_flight=in_flight)
         self.free += new
-        self._failures = 0
+        self._failures = self._unanswered = 0
         context.signal.notify()
         where = "" if key is None else f" ending {key[:2]}"
         context.emit(EventKind.SEARCHED, message=f"{len(found)} numbers{where}, {new} new")
+        return True
 
     def _search_failed(self, key: str | None, error: TwilioError) -> None:
         self.slices.failed(key)
@@ -208,10 +214,14 @@ class _Pool:
             return
         if outcome is Outcome.FATAL:
             self.context.abort(error)
-        if outcome in (Outcome.FATAL, Outcome.REJECTED, Outcome.GONE):
-            self.error = error  # the search itself is refused: it will not get better
-        elif self._failures >= SEARCH_FAILURES:
-            self.error = error
+        if outcome is Outcome.NOT_PROCESSED:  # 429: the account is busy, not the search
+            self.context.stats["rate_limited"] += 1
+            give_up = self._failures >= SEARCH_THROTTLED
+        else:
+            self._unanswered += 1
+            give_up = outcome is not Outcome.UNKNOWN or self._unanswered >= SEARCH_FAILURES
+        if give_up:
+            self.error = error  # it will not get better in this run: the slots fail with it
         self.context.signal.notify()
 
 

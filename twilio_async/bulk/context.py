@@ -198,7 +198,7 @@ class Context:
 
     # -- background tasks (searches fetched ahead) -----------------------------------------
 
-    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+    def spawn(self, coroutine: Coroutine[Any, Any, object]) -> None:
         task = asyncio.ensure_future(coroutine)
         task.set_name("twilio_async.bulk")
         self._tasks.add(task)
