@@ -362,10 +362,10 @@ class _Purchase:
                 phone_number=self.item.phone or "", **self.settings
             )
         except TwilioError as error:
-            return self._after_error(error)
+            return await self._after_error(error)
         return self._done(number.sid)
 
-    def _after_error(self, error: TwilioError) -> Ending | None:
+    async def _after_error(self, error: TwilioError) -> Ending | None:
         self.last_error = error
         item, outcome = self.item, classify(error)
         options, stats = self.context.options, self.context.stats
@@ -380,8 +380,9 @@ class _Purchase:
             self._save(EventKind.UNKNOWN, f"{item.phone}: {error}", suspect=1)  # still unsure
         elif step is Step.NEW_NUMBER:
             self._give_up_number("gone", str(error))
-        elif step is Step.SEND_AGAIN:
+        elif step is Step.SEND_AGAIN:  # rate-limited: not processed
             self._save(EventKind.RETRYING, str(error), unsure=0)
+            await self.context.pause(item.sends)
         else:
             if step is Step.ABORT:
                 self.context.abort(error)

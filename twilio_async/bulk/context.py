@@ -190,6 +190,11 @@ class Context:
         """An item as the caller sees it (with the very exception this run caught)."""
         return ItemResult.from_row(row, error=self.errors.get(row.id))
 
+    async def pause(self, attempt: int) -> None:
+        """Wait before sending again what is still rate-limited after the client's own
+        retries: the client's backoff, so that the job does not feed the storm."""
+        await asyncio.sleep(self.client.retry.backoff(attempt))
+
     def abort(self, error: TwilioError) -> None:
         """Every further request would fail like this one: start no new work."""
         if self.fatal is None:

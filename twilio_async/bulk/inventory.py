@@ -113,15 +113,16 @@ class _NumberTask(abc.ABC):
             EventKind.SENDING, what, unsure=1, sends=self.item.sends + 1, sent_at=time.time()
         )
 
-    def _react(self, step: Step, error: TwilioError) -> Ending | None:
+    async def _react(self, step: Step, error: TwilioError) -> Ending | None:
         """Act on a failed request's step (LOOK_UP: the loop looks, the item still unsure)."""
         self.last_error = error
         if step is Step.LOOK_UP:
             self.context.stats["unknown"] += 1
             self._save(EventKind.UNKNOWN, str(error))
-        elif step is Step.SEND_AGAIN:
+        elif step is Step.SEND_AGAIN:  # rate-limited: not processed
             self.context.stats["rate_limited"] += 1
             self._save(EventKind.RETRYING, str(error), unsure=0)
+            await self.context.pause(self.item.sends)
         elif step is Step.ALREADY_DONE:
             return self._end(EventKind.SKIPPED, "already released")
         else:
@@ -187,7 +188,7 @@ class _Update(_NumberTask):
             outcome = classify(error)
             options = self.context.options
             step = after_update(outcome, sends=self.item.sends, max_sends=options.max_sends)
-            return self._react(step, error)
+            return await self._react(step, error)
         return self.context.ending(self.item, EventKind.DONE, unsure=0)
 
 
@@ -263,7 +264,7 @@ class _Release(_NumberTask):
             step = after_release(
                 classify(error), known=True, sends=self.item.sends, max_sends=options.max_sends
             )
-            return self._react(step, error)
+            return await self._react(step, error)
         return self._end(EventKind.DONE, "released")
 
 
