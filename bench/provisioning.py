@@ -16,7 +16,8 @@ Scenarios: ``engine`` (a :class:`~twilio_async.bulk.BulkJob` buying ``count`` nu
 one area code, searching as it goes, with a journal file; the client's ``max_concurrency``
 is the account's limit), ``engine-lossy`` (the same with 1% of purchases lost after
 commit), ``engine-c100`` (informative: ``max_concurrency=100``, above the limit, so the
-transport's 429 handling does the limiting), ``gather-16/32/100`` (a plain
+transport's 429 handling does the limiting), ``engine-nofile`` (informative: the journal
+in memory, no file: what the file's writes cost), ``gather-16/32/100`` (a plain
 ``asyncio.gather`` over ``create(area_code=...)`` with that ``max_concurrency``),
 ``twilio-16/32/100`` (the official ``twilio`` package's ``create_async`` gathered the same
 way under a semaphore; it does not retry 429, so its failures are counted) and
@@ -52,6 +53,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "engine": {"peer": "engine"},
     "engine-lossy": {"peer": "engine", "lose": 0.01},
     "engine-c100": {"peer": "engine", "concurrency": 100},
+    "engine-nofile": {"peer": "engine", "journal": "memory"},
     "gather-16": {"peer": "gather", "concurrency": 16},
     "gather-32": {"peer": "gather", "concurrency": 32},
     "gather-100": {"peer": "gather", "concurrency": 100},
@@ -271,6 +273,7 @@ def run_once(
     client_cpu, fake_cpu = cores
     spec = {
         "peer": scenario["peer"],
+        "journal": scenario.get("journal"),
         "count": args.count,
         "concurrency": scenario.get("concurrency", args.limit),
         "client_options": args.client_options,

@@ -42,6 +42,24 @@ def test_a_new_journal_is_a_wal_file_holding_the_plan(tmp_path: Path) -> None:
     durable.close()
 
 
+def test_a_checkpoint_moves_committed_writes_into_the_database_file(tmp_path: Path) -> None:
+    path = tmp_path / "job.sqlite"
+    journal = buy_journal(path, slots=3)
+    assert journal._db.execute("PRAGMA page_size").fetchone() == (1024,)
+    journal.checkpoint()  # the tables and items, in the file
+    item = journal.claim().item
+    assert item is not None
+    journal.save(item, state="done", sid="PN" + "1" * 32)
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(path.read_bytes())  # the database file alone, without its WAL
+    assert read_journal(copy).progress.done == 0  # the commit is in the WAL only
+    journal.checkpoint()
+    copy.write_bytes(path.read_bytes())
+    assert read_journal(copy).progress.done == 1
+    journal.close()
+    Journal.open(None).checkpoint()  # a journal in memory has nothing to checkpoint
+
+
 def test_another_plan_or_account_is_refused_before_anything_changes(tmp_path: Path) -> None:
     path = tmp_path / "job.sqlite"
     first = Journal.open(path)

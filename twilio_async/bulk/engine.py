@@ -38,6 +38,7 @@ Handler = Union[BuyHandler, UpdateHandler, ReleaseHandler]  # noqa: UP007
 RowMaker = Callable[["IncomingPhoneNumber", Union[str, None]], TargetRow]  # noqa: UP007
 LIST_PAGE = 1000  # numbers per page when listing a NumberFilter's numbers
 TASK_NAME = "twilio_async.bulk"  # every task a job starts is named so
+CHECKPOINT_EVERY = 0.5  # seconds between checkpoints of the journal while a job runs
 
 
 class BulkJob:
@@ -239,6 +240,7 @@ class _Run:
             journal.retry_failed()
         context.refresh()
         context.emit(EventKind.STARTED)
+        context.spawn(self._checkpoints())
         try:
             await _supervise([self._worker() for _ in range(context.options.workers)])
         finally:
@@ -253,6 +255,12 @@ class _Run:
         )
         context.emit(EventKind.FINISHED, summary=summary)
         return summary
+
+    async def _checkpoints(self) -> None:
+        """Checkpoint the journal's WAL in a thread, now and then, while the job runs."""
+        while True:
+            await asyncio.sleep(CHECKPOINT_EVERY)
+            await asyncio.to_thread(self.journal.checkpoint)
 
     async def _worker(self) -> None:
         context, journal, handler = self.context, self.journal, self.handler
