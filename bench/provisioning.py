@@ -32,6 +32,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import resource
 import signal
 import statistics
@@ -48,6 +49,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 AREA_CODE = "415"
 RUN_TIMEOUT_S = 300  # a run taking longer is stopped and reported as such
+INSTRUCTIONS_SMALL, INSTRUCTIONS_LARGE = 400, 800  # items per run under callgrind
 
 SCENARIOS: dict[str, dict[str, Any]] = {
     "engine": {"peer": "engine"},
@@ -355,6 +357,43 @@ def report(results: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -
     return "\n".join(lines)
 
 
+def instructions_per_item(name: str, args: argparse.Namespace, small: int, large: int) -> float:
+    """Client instructions per item of a scenario, by callgrind: the child run with
+    ``small`` then ``large`` items, the difference divided by ``large - small`` (start-up,
+    imports and first-use costs cancel out; deterministic, unlike times on a busy machine)."""
+    totals = []
+    for count in (small, large):
+        scenario = SCENARIOS[name]
+        fake = (
+            None if scenario["peer"] == "journal" else Fake(args, scenario.get("lose", 0.0), None)
+        )
+        spec = {
+            "peer": scenario["peer"],
+            "journal": scenario.get("journal"),
+            "count": count,
+            "concurrency": scenario.get("concurrency", args.limit),
+            "client_options": args.client_options,
+            "base_url": "" if fake is None else fake.url,
+        }
+        with tempfile.TemporaryDirectory() as directory:
+            out = Path(directory) / "callgrind.out"
+            try:
+                subprocess.run(
+                    ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                     sys.executable, "-m", "bench.provisioning", "--child", json.dumps(spec)],
+                    cwd=REPO, env={**os.environ, "PYTHONHASHSEED": "0"}, check=True,
+                    capture_output=True, timeout=RUN_TIMEOUT_S * 4,
+                )  # fmt: skip
+            finally:
+                if fake is not None:
+                    fake.stop()
+            match = re.search(r"^(?:totals|summary): (\d+)", out.read_text(), re.MULTILINE)
+            if match is None:
+                raise RuntimeError(f"no instruction total in {out}")
+            totals.append(int(match.group(1)))
+    return (totals[1] - totals[0]) / (large - small)
+
+
 def _option(text: str) -> tuple[str, Any]:
     key, _, raw = text.partition("=")
     try:
@@ -381,6 +420,11 @@ def main(argv: list[str] | None = None) -> int:
         help="a twilio_async Client option for every twilio_async run (JSON value)",
     )
     parser.add_argument("--no-pin", action="store_true", help="do not pin client and fake to cores")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="instead of timing: client instructions per item by callgrind (needs valgrind)",
+    )
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(child(json.loads(args.child))), flush=True)
@@ -390,6 +434,13 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in names if n not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(unknown)} (known: {', '.join(SCENARIOS)})")
+    if args.instructions:
+        print("| scenario | client instructions per item |")
+        print("|---|---:|")
+        for name in names:
+            per = instructions_per_item(name, args, INSTRUCTIONS_SMALL, INSTRUCTIONS_LARGE)
+            print(f"| {name} | {per:,.0f} |", flush=True)
+        return 0
     cores: tuple[int | None, int | None] = (None, None)
     available = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     if not args.no_pin and len(available) >= 2:
