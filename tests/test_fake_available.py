@@ -418,3 +418,19 @@ async def test_exhausted_area_codes_have_nothing(
     assert all(
         not n["phone_number"].startswith("+1415") for n in await search(http, fake, PageSize="30")
     )
+
+
+async def test_a_bought_number_keeps_what_the_search_said_of_it(
+    fake: FakeTwilio, http: aiohttp.ClientSession
+) -> None:
+    no_sms = (await search(http, fake, AreaCode="512", SmsEnabled="false"))[0]
+    status, body = await buy(http, fake, PhoneNumber=no_sms["phone_number"])
+    assert status == 201
+    assert body["capabilities"] == no_sms["capabilities"]
+    assert body["capabilities"]["sms"] is False
+    assert (body["type"], body["friendly_name"]) == ("local", no_sms["friendly_name"])
+    london = (await search(http, fake, "GB/Local"))[0]
+    status, body = await buy(http, fake, PhoneNumber=london["phone_number"])
+    assert (status, body["type"], body["address_requirements"]) == (201, "local", "local")
+    mobile = (await search(http, fake, "GB/Mobile"))[0]
+    assert (await buy(http, fake, PhoneNumber=mobile["phone_number"]))[1]["type"] == "mobile"

@@ -108,8 +108,8 @@ class FakeState:
         return self.inventory.exhausted_area_codes
 
     def add_number(self, account_sid: str, phone_number: str, **fields: Any) -> dict[str, Any]:
-        """Provision ``phone_number`` on ``account_sid`` with Twilio's defaults; it leaves
-        the available inventory for good."""
+        """Provision ``phone_number`` on ``account_sid`` with Twilio's defaults (and what a
+        search offered of it: type, capabilities...); it leaves the inventory for good."""
         sid = fields.pop("sid", None) or new_sid("PN")
         created = fields.pop("date_created", None) or self.clock.now()
         national = phone_number[2:] if phone_number.startswith("+1") else phone_number[1:]
@@ -155,6 +155,8 @@ class FakeState:
             "_seq": self.clock.next_sequence(),
         }
         _set_owner(record, account_sid)
+        offer = self.inventory.offer(phone_number)
+        record.update(offer.owned_fields() if offer is not None else {})
         record.update(fields)
         self.numbers[sid] = record
         self.inventory.gone.add(phone_number)
