@@ -29,9 +29,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+import aiohttp
 import attrs
 from aiohttp import web
 
+from ..transport import Credentials
 from .add_ons_api import AssignedAddOnsApi, MarketplaceApi
 from .area import ApiArea, ErrorRenderer, Handler, bind_request
 from .available_api import AvailableNumbersApi
@@ -136,6 +138,15 @@ class FakeTwilio:
         options.setdefault("account_sid", self.account_sid)
         options.setdefault("auth_token", self.auth_token)
         return Client(base_url=self.url, **options)
+
+    def session(
+        self, *, account_sid: str | None = None, auth_token: str | None = None
+    ) -> aiohttp.ClientSession:
+        """A bare aiohttp session on this fake, signed in as the main account (or as
+        ``account_sid``/``auth_token``): for tests of the wire without the client."""
+        credentials = Credentials(account_sid or self.account_sid, auth_token or self.auth_token)
+        headers = {"Authorization": credentials.authorization()}
+        return aiohttp.ClientSession(base_url=self.url, headers=headers)
 
     def create_subaccount(self) -> str:
         return self.state.add_account(parent_sid=self.account_sid).sid
