@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import os
 import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
+import twilio_async.testing
 from twilio_async.testing import FakeTwilio
-from twilio_async.transport import Credentials
 
 
 @pytest.fixture
 async def http(fake: FakeTwilio) -> AsyncIterator[aiohttp.ClientSession]:
-    auth = {"Authorization": Credentials(fake.account_sid, fake.auth_token).authorization()}
-    async with aiohttp.ClientSession(base_url=fake.url, headers=auth) as session:
+    async with fake.session() as session:
         yield session
 
 
@@ -47,8 +48,7 @@ async def test_missing_or_wrong_credentials_get_401_20003(fake: FakeTwilio) -> N
         "status": 401,
     }
     assert response.headers["WWW-Authenticate"].startswith("Basic")
-    wrong = {"Authorization": Credentials(fake.account_sid, "wrong").authorization()}
-    async with aiohttp.ClientSession(base_url=fake.url, headers=wrong) as session:
+    async with fake.session(auth_token="wrong") as session:
         assert (await call(session, "GET", numbers_path(fake)))[0] == 401
 
 
@@ -206,3 +206,27 @@ def test_standalone_server_prints_url_and_credentials() -> None:
 def test_fake_refuses_non_loopback_hosts() -> None:
     with pytest.raises(ValueError, match="loopback"):
         FakeTwilio(host="0.0.0.0")
+
+
+def test_the_fake_has_no_import_circles() -> None:
+    """Every import inside twilio_async.testing (deferred and TYPE_CHECKING ones included)
+    goes one way: the modules form a graph without cycles."""
+    package = Path(twilio_async.testing.__file__).parent
+    graph: dict[str, set[str]] = {}
+    for source in package.glob("*.py"):
+        imports = graph.setdefault(source.stem, set())
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                imports.add(node.module.split(".")[0])
+    assert "server" in graph["__init__"]  # the walk sees the imports
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, " -> ".join((*path, module))
+        if module not in done:
+            for imported in sorted(graph.get(module, ())):
+                visit(imported, (*path, module))
+            done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())

@@ -14,12 +14,13 @@ Run it standalone with ``python -m twilio_async.testing --port 8080``.
 from .server import (
     DEFAULT_ACCOUNT_SID,
     DEFAULT_AUTH_TOKEN,
-    FakeError,
     FakeTwilio,
     Fault,
+    Latency,
     RecordedRequest,
 )
 from .state import FakeState
+from .wire import FakeError
 
 __all__ = [
     "DEFAULT_ACCOUNT_SID",
@@ -28,5 +29,6 @@ __all__ = [
     "FakeState",
     "FakeTwilio",
     "Fault",
+    "Latency",
     "RecordedRequest",
 ]

@@ -1,24 +1,66 @@
-"""``python -m twilio_async.testing``: run the fake Twilio until interrupted."""
+"""``python -m twilio_async.testing``: run the fake Twilio until interrupted (Ctrl-C or
+SIGTERM); with ``--stats``, print what it saw as one JSON line when it stops."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import json
+import signal
+from typing import Any
 
+from .faults import Fault
 from .server import FakeTwilio
 
 
-async def _serve(port: int, seed: int, latency: float) -> None:
-    async with FakeTwilio(port=port, latency=latency) as fake:
-        if seed:
-            fake.seed_numbers(seed)
+def stats(fake: FakeTwilio) -> dict[str, Any]:
+    """What a benchmark run needs to know from the fake, JSON-able."""
+    twice = {n: c for n, c in fake.purchases_per_number().items() if c > 1}
+    return {
+        "requests": len(fake.requests),
+        "status_counts": {str(k): v for k, v in sorted(fake.status_counts.items())},
+        "peak_in_flight": fake.peak_in_flight,
+        "numbers_owned": len(fake.state.numbers),
+        "purchases_per_number_over_1": twice,
+        "updates_per_sid_over_1": {s: c for s, c in fake.updates_per_sid().items() if c > 1},
+    }
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    fake = FakeTwilio(
+        port=args.port,
+        latency=args.latency,
+        account_concurrency=args.account_concurrency,
+        inventory_size=args.inventory_size,
+    )
+    if args.lose_purchases:
+        purchases = "/IncomingPhoneNumbers.json"
+        fake.inject(
+            Fault(
+                drop_after_commit=True,
+                method="POST",
+                path=purchases,
+                times=None,
+                fraction=args.lose_purchases,
+                seed=args.fault_seed,
+            )
+        )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with fake:
+        if args.seed:
+            fake.seed_numbers(args.seed)
         print(f"Fake Twilio listening on {fake.url}", flush=True)
         print(f"  TWILIO_ACCOUNT_SID={fake.account_sid}", flush=True)
         print(f"  TWILIO_AUTH_TOKEN={fake.auth_token}", flush=True)
         print(f"  base_url={fake.url}  (Client(..., base_url=...))", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
-        await asyncio.Event().wait()
+        await stop.wait()
+    if args.stats:
+        print(json.dumps(stats(fake)), flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -28,9 +70,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")
     parser.add_argument("--seed", type=int, default=0, help="provision this many numbers first")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each answer")
+    parser.add_argument(
+        "--account-concurrency", type=int, default=None, help="requests in flight per account"
+    )
+    parser.add_argument(
+        "--inventory-size", type=int, default=1000, help="available numbers per area code"
+    )
+    parser.add_argument(
+        "--lose-purchases",
+        type=float,
+        default=0.0,
+        help="fraction of purchases (POST …/IncomingPhoneNumbers.json) committed, then dropped",
+    )
+    parser.add_argument("--fault-seed", type=int, default=0, help="seed of --lose-purchases")
+    parser.add_argument("--stats", action="store_true", help="print JSON stats when stopped")
     args = parser.parse_args(argv)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(args.port, args.seed, args.latency))
+        asyncio.run(_serve(args))
 
 
 if __name__ == "__main__":

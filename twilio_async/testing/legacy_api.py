@@ -43,31 +43,28 @@ Supported." line. Every method read as not supported answers 405 with code 20004
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from aiohttp import web
 
 from ..dates import format_rfc2822, parse_datetime
-from .numbers_api import _check_value
-from .server import FakeError, check_account, query_pairs, request_form
-from .state import TOLL_FREE_PREFIXES
+from .area import ErrorRenderer, Route, current_form
+from .inventory import TOLL_FREE_AREA_CODES
+from .phone_numbers import IncomingNumbersArea, settings_from
+from .wire import FakeError, invalid, query_pairs
 
-if TYPE_CHECKING:
-    from .server import FakeTwilio
-
-__all__ = ["ROOT", "register", "render_number_2008", "xml_error"]
+__all__ = ["ROOT", "LegacyNumbersApi", "render_number_2008", "xml_error"]
 
 ROOT = "/2008-08-01/Accounts/{account_sid}/IncomingPhoneNumbers"
 
-TOLL_FREE_AREA_CODES = tuple(prefix[2:] for prefix in TOLL_FREE_PREFIXES)
 LOCAL_AREA_CODES = ("415", "212", "312", "206", "512", "617", "303", "404")
 _KINDS = {"Local": "local", "TollFree": "tollfree"}
 _NANP = re.compile(r"\+1[0-9]{10}")
 
-# 2008 parameter -> (2010 record key, kind checked by numbers_api._check_value).
+# 2008 parameter -> (2010 record key, kind checked by phone_numbers.check_setting).
 PARAMETERS: dict[str, tuple[str, str]] = {
     "FriendlyName": ("friendly_name", "name"),
     "Url": ("voice_url", "url"),
@@ -153,131 +150,114 @@ def xml_error(status: int, code: int | None, message: str) -> web.Response:
     return xml_response(f"<RestException>{''.join(fields)}</RestException>", status)
 
 
-def _invalid(message: str, code: int = 20422) -> FakeError:
-    return FakeError(400, code, message)
-
-
 def _int_param(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = params.get(name)
     if raw is None:
         return default
     if not (raw.isascii() and raw.isdecimal()) or not low <= int(raw) <= high:
-        raise _invalid(f"Invalid Parameter: {name} must be an integer in {low}..{high}")
+        raise invalid(f"Invalid Parameter: {name} must be an integer in {low}..{high}")
     return int(raw)
 
 
 def _settings(form: Mapping[str, str], *, toll_free: bool) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    for wire, (key, kind) in PARAMETERS.items():
-        if wire in form and not (toll_free and wire in _SMS):
-            changes[key] = _check_value(wire, kind, form[wire])
-    return changes
+    return settings_from(form, PARAMETERS, ignore=_SMS if toll_free else ())
 
 
-def register(fake: FakeTwilio) -> None:
-    state = fake.state
-    fake.set_error_renderer("/2008-08-01", xml_error)
+def _list_element(records: list[dict[str, Any]], page: int, num: int) -> str:
+    """One page of ``records`` as the ``<IncomingPhoneNumbers>`` element."""
+    total = len(records)
+    start = page * num
+    chunk = records[start : start + num]
+    attributes = {
+        "page": page,
+        "numpages": max(1, -(-total // num)),
+        "pagesize": num,
+        "total": total,
+        "start": start,
+        "end": start + max(len(chunk) - 1, 0),
+    }
+    opening = " ".join(f"{k}={quoteattr(str(v))}" for k, v in attributes.items())
+    inner = "".join(render_number_2008(n) for n in chunk)
+    return f"<IncomingPhoneNumbers {opening}>{inner}</IncomingPhoneNumbers>"
 
-    def visible(account_sid: str) -> list[dict[str, Any]]:
-        return [n for n in state.numbers_of(account_sid) if _NANP.fullmatch(n["phone_number"])]
 
-    def find(request: web.Request) -> dict[str, Any]:
-        account_sid = check_account(fake, request)
-        record = state.numbers.get(request.match_info["sid"])
-        if (
-            record is None
-            or record["account_sid"] != account_sid
-            or not _NANP.fullmatch(record["phone_number"])
-        ):
-            raise FakeError(404, 20404, f"The requested resource {request.path} was not found")
-        return record
+class LegacyNumbersApi(IncomingNumbersArea):
+    """``/2008-08-01/Accounts/{AccountSid}/IncomingPhoneNumbers[/Local|/TollFree|/{Sid}]``."""
 
-    async def list_numbers(request: web.Request) -> web.Response:
-        account_sid = check_account(fake, request)
+    def routes(self) -> Iterable[Route]:
+        typed = ROOT + "/{kind:Local|TollFree}"
+        instance = ROOT + "/{sid:PN[0-9a-fA-F]{32}}"
+        return (
+            ("GET", ROOT, self.list_numbers),
+            ("POST", ROOT, self.not_supported),
+            ("PUT", ROOT, self.not_supported),
+            ("DELETE", ROOT, self.not_supported),
+            ("GET", typed, self.list_numbers),
+            ("POST", typed, self.create_number),
+            ("PUT", typed, self.not_supported),
+            ("DELETE", typed, self.not_supported),
+            ("GET", instance, self.fetch_number),
+            ("PUT", instance, self.update_number),
+            ("POST", instance, self.update_number),
+            ("DELETE", instance, self.delete_number),
+        )
+
+    def error_renderers(self) -> Iterable[tuple[str, ErrorRenderer]]:
+        return (("/2008-08-01", xml_error),)
+
+    def render(self, record: Mapping[str, Any], status: int = 200) -> web.Response:
+        return xml_response(render_number_2008(record), status)
+
+    def visible(self, record: Mapping[str, Any]) -> bool:
+        return _NANP.fullmatch(record["phone_number"]) is not None
+
+    def changes(self, record: Mapping[str, Any], form: Mapping[str, str]) -> dict[str, Any]:
+        if not form.get("Url"):
+            raise invalid("Url is required to update an incoming phone number")
+        return _settings(form, toll_free=record["type"] == "tollfree")
+
+    async def list_numbers(self, request: web.Request) -> web.Response:
+        account_sid = self.account(request)
         kind = _KINDS.get(request.match_info.get("kind", ""))
         params = dict(query_pairs(request))
         page = _int_param(params, "page", 0, 0, 10**9)
         num = _int_param(params, "num", 50, 1, 1000)
-        matching = visible(account_sid)
-        if kind is not None:
-            matching = [n for n in matching if n["type"] == kind]
-        if "PhoneNumber" in params:
-            wanted = params["PhoneNumber"]
-            matching = [n for n in matching if n["phone_number"][2:] == wanted]
-        total = len(matching)
-        start = page * num
-        chunk = matching[start : start + num]
-        attributes = {
-            "page": page,
-            "numpages": max(1, -(-total // num)),
-            "pagesize": num,
-            "total": total,
-            "start": start,
-            "end": start + max(len(chunk) - 1, 0),
-        }
-        opening = " ".join(f"{k}={quoteattr(str(v))}" for k, v in attributes.items())
-        records = "".join(render_number_2008(n) for n in chunk)
-        return xml_response(f"<IncomingPhoneNumbers {opening}>{records}</IncomingPhoneNumbers>")
+        wanted = params.get("PhoneNumber")
+        matching = [
+            n
+            for n in self.state.numbers_of(account_sid)
+            if self.visible(n)
+            and (kind is None or n["type"] == kind)
+            and (wanted is None or n["phone_number"][2:] == wanted)
+        ]
+        return xml_response(_list_element(matching, page, num))
 
-    async def create_number(request: web.Request) -> web.Response:
-        account_sid = check_account(fake, request)
-        kind = _KINDS[request.match_info["kind"]]
-        form = request_form()
-        area_code = form.get("AreaCode") or None
+    async def create_number(self, request: web.Request) -> web.Response:
+        account_sid = self.account(request)
+        toll_free = _KINDS[request.match_info["kind"]] == "tollfree"
+        form = current_form()
+        phone = self._number_to_buy(form.get("AreaCode") or None, toll_free=toll_free)
+        changes = _settings(form, toll_free=toll_free)
+        record = self.state.add_number(account_sid, phone, api_version="2008-08-01", **changes)
+        return self.render(record, 201)
+
+    def _number_to_buy(self, area_code: str | None, *, toll_free: bool) -> str:
         if area_code is not None and not re.fullmatch(r"[2-9][0-9]{2}", area_code):
-            raise _invalid(f"AreaCode {area_code} is not a valid area code", 21451)
-        toll_free = kind == "tollfree"
+            raise invalid(f"AreaCode {area_code} is not a valid area code", 21451)
+        candidates: tuple[str, ...]
         if area_code is None:
             candidates = TOLL_FREE_AREA_CODES if toll_free else LOCAL_AREA_CODES
         elif (area_code in TOLL_FREE_AREA_CODES) == toll_free:
             candidates = (area_code,)
         else:
             candidates = ()  # a toll-free area code has no local numbers, and vice versa
-        phone = next(filter(None, map(state.free_number_in, candidates)), None)
+        phone = next(filter(None, map(self.state.inventory.first_available, candidates)), None)
         if phone is None:
             where = f"area code {area_code}" if area_code else "the United States"
             kind_name = "toll free" if toll_free else "local"
-            raise _invalid(f"No {kind_name} phone numbers found in {where}", 21452)
-        changes = _settings(form, toll_free=toll_free)
-        record = state.add_number(account_sid, phone, api_version="2008-08-01", **changes)
-        return xml_response(render_number_2008(record), 201)
+            raise invalid(f"No {kind_name} phone numbers found in {where}", 21452)
+        return phone
 
-    async def fetch_number(request: web.Request) -> web.Response:
-        return xml_response(render_number_2008(find(request)))
-
-    async def update_number(request: web.Request) -> web.Response:
-        record = find(request)
-        form = request_form()
-        if not form.get("Url"):
-            raise _invalid("Url is required to update an incoming phone number")
-        record.update(_settings(form, toll_free=record["type"] == "tollfree"))
-        record["date_updated"] = state.now()
-        return xml_response(render_number_2008(record))
-
-    async def delete_number(request: web.Request) -> web.Response:
-        record = find(request)
-        state.release_number(record["sid"])
-        return web.Response(status=204)
-
-    async def not_supported(request: web.Request) -> web.Response:
-        check_account(fake, request)
+    async def not_supported(self, request: web.Request) -> web.Response:
+        self.account(request)
         raise FakeError(405, 20004, f"{request.method} is not supported on {request.path}")
-
-    typed = ROOT + "/{kind:Local|TollFree}"
-    instance = ROOT + "/{sid:PN[0-9a-fA-F]{32}}"
-    routes: tuple[tuple[str, str, Callable[[web.Request], Awaitable[web.Response]]], ...] = (
-        ("GET", ROOT, list_numbers),
-        ("POST", ROOT, not_supported),
-        ("PUT", ROOT, not_supported),
-        ("DELETE", ROOT, not_supported),
-        ("GET", typed, list_numbers),
-        ("POST", typed, create_number),
-        ("PUT", typed, not_supported),
-        ("DELETE", typed, not_supported),
-        ("GET", instance, fetch_number),
-        ("PUT", instance, update_number),
-        ("POST", instance, update_number),
-        ("DELETE", instance, delete_number),
-    )
-    for method, path, handler in routes:
-        fake.route(method, path, handler)

@@ -17,14 +17,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from .state import new_sid
-
-if TYPE_CHECKING:
-    from .state import FakeState
+from .records import Clock, new_sid
 
 __all__ = ["DEFAULT_CATALOG", "FakeMarketplace", "configuration_problem"]
 
@@ -142,9 +139,12 @@ def configuration_problem(
 
 @attrs.define
 class FakeMarketplace:
-    """Marketplace state shared by the v1, preview and 2010 routes."""
+    """Marketplace state shared by the v1, preview and 2010 routes.
 
-    state: FakeState = attrs.field(repr=False)
+    The owner calls :meth:`number_released` when a number is released.
+    """
+
+    clock: Clock = attrs.field(repr=False)
     available: dict[str, dict[str, Any]] = attrs.field(factory=dict)  # XB -> Add-on
     extensions: dict[str, dict[str, Any]] = attrs.field(factory=dict)  # XF -> extension
     installs: dict[str, dict[str, Any]] = attrs.field(factory=dict)  # XE -> install
@@ -153,7 +153,6 @@ class FakeMarketplace:
     def __attrs_post_init__(self) -> None:
         for entry in DEFAULT_CATALOG:
             self.add_available_add_on(**entry)
-        self.state.on_release.append(self._number_released)
 
     # -- catalog --------------------------------------------------------------------------
 
@@ -175,7 +174,7 @@ class FakeMarketplace:
             "description": description,
             "pricing_type": pricing_type,
             "configuration_schema": configuration_schema,
-            "_seq": self.state.next_sequence(),
+            "_seq": self.clock.next_sequence(),
         }
         self.available[sid] = record
         for unique_name, friendly, product in extensions:
@@ -186,7 +185,7 @@ class FakeMarketplace:
                 "friendly_name": friendly,
                 "product_name": product,
                 "unique_name": unique_name,
-                "_seq": self.state.next_sequence(),
+                "_seq": self.clock.next_sequence(),
             }
         return record
 
@@ -244,7 +243,7 @@ class FakeMarketplace:
     ) -> dict[str, Any]:
         """Install without any checks (the routes check); every extension starts disabled."""
         add_on = self.available[available_add_on_sid]
-        now = self.state.now()
+        now = self.clock.now()
         sid = new_sid("XE")
         record: dict[str, Any] = {
             "sid": sid,
@@ -258,7 +257,7 @@ class FakeMarketplace:
             "date_created": now,
             "date_updated": now,
             "enabled": {e["sid"]: False for e in self.extensions_of(available_add_on_sid)},
-            "_seq": self.state.next_sequence(),
+            "_seq": self.clock.next_sequence(),
         }
         self.installs[sid] = record
         return record
@@ -272,14 +271,14 @@ class FakeMarketplace:
     # -- assignments ----------------------------------------------------------------------
 
     def assign(self, number: Mapping[str, Any], installed_add_on_sid: str) -> dict[str, Any]:
-        now = self.state.now()
+        now = self.clock.now()
         record: dict[str, Any] = {
             "sid": installed_add_on_sid,
             "resource_sid": number["sid"],
             "account_sid": number["account_sid"],
             "date_created": now,
             "date_updated": now,
-            "_seq": self.state.next_sequence(),
+            "_seq": self.clock.next_sequence(),
         }
         self.assignments[(number["sid"], installed_add_on_sid)] = record
         return record
@@ -293,6 +292,7 @@ class FakeMarketplace:
     def unassign(self, phone_number_sid: str, installed_add_on_sid: str) -> None:
         self.assignments.pop((phone_number_sid, installed_add_on_sid), None)
 
-    def _number_released(self, number: Mapping[str, Any]) -> None:
+    def number_released(self, number: Mapping[str, Any]) -> None:
+        """Drop the released number's assignments."""
         for key in [key for key in self.assignments if key[0] == number["sid"]]:
             del self.assignments[key]

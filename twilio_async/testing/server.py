@@ -9,9 +9,13 @@
 It checks Basic auth (401, code 20003), answers unknown resources with 404 (code 20404),
 validates parameters the way Twilio does, pages with ``PageToken`` links, and renders
 errors as Twilio's JSON body (``code``, ``message``, ``more_info``, ``status``). Tests can
-seed and inspect :attr:`FakeTwilio.state`, read :attr:`FakeTwilio.requests`, and inject
-faults (latency, 429/5xx sequences with ``Retry-After``, dropped connections) with
-:meth:`FakeTwilio.inject`.
+seed and inspect :attr:`FakeTwilio.state`, read :attr:`FakeTwilio.requests`, limit the
+requests an account may have in flight, add latency, and inject faults (429/5xx sequences
+with ``Retry-After``, dropped connections, lost responses) with :meth:`FakeTwilio.inject`.
+
+Each request goes through one pipeline: it is recorded; beyond the account's concurrency
+limit it is answered 429 (code 20429) and not processed; otherwise it waits its latency,
+meets the first injected fault that takes it, is authenticated and handled by its route.
 """
 
 from __future__ import annotations
@@ -19,267 +23,52 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import json
 import secrets
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from contextvars import ContextVar
-from datetime import datetime
-from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
+import aiohttp
 import attrs
 from aiohttp import web
 
-from ..dates import format_rfc2822
+from ..transport import Credentials
+from .add_ons_api import AssignedAddOnsApi, MarketplaceApi
+from .area import ApiArea, ErrorRenderer, Handler, bind_request
+from .available_api import AvailableNumbersApi
+from .faults import Fault, Latency
+from .inventory import AvailableInventory
+from .legacy_api import LegacyNumbersApi
+from .log import RecordedRequest, per_key
+from .numbers_api import NumbersApi
 from .state import FakeAccount, FakeState
+from .wire import FakeError, json_error, json_response, query_pairs
 
-__all__ = ["FakeError", "FakeTwilio", "Fault", "RecordedRequest"]
+if TYPE_CHECKING:
+    from ..client import Client
+
+__all__ = [
+    "DEFAULT_ACCOUNT_SID",
+    "DEFAULT_AUTH_TOKEN",
+    "FakeTwilio",
+    "Fault",
+    "Latency",
+    "RecordedRequest",
+]
 
 DEFAULT_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 DEFAULT_AUTH_TOKEN = "fake-auth-token-" + "0" * 16
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-# Per-request values set by the middleware for the route handlers (each request is
-# handled in its own task, so context variables are request-scoped).
-_FORM: ContextVar[dict[str, str]] = ContextVar("fake_twilio_form")
-_PRINCIPAL: ContextVar[FakeAccount] = ContextVar("fake_twilio_principal")
-
-
-def request_form() -> dict[str, str]:
-    """The current request's form body (last value wins for repeated keys)."""
-    return _FORM.get()
-
-
-def request_principal() -> FakeAccount:
-    """The account the current request authenticated as."""
-    return _PRINCIPAL.get()
-
-
-class FakeError(Exception):
-    """Raised by route handlers; rendered as a Twilio error body by the middleware."""
-
-    def __init__(self, status: int, code: int | None, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-@attrs.frozen
-class RecordedRequest:
-    """A request as the fake received it (after any fault, before auth)."""
-
-    method: str
-    path: str
-    query: tuple[tuple[str, str], ...]
-    form: tuple[tuple[str, str], ...]
-    headers: Mapping[str, str]
-    peer: str = ""  # client address and port: tells connections apart
-
-    def form_dict(self) -> dict[str, str]:
-        return dict(self.form)
-
-    def query_dict(self) -> dict[str, str]:
-        return dict(self.query)
-
-
-@attrs.define
-class Fault:
-    """One injected misbehaviour, applied to the next ``times`` matching requests.
-
-    ``status`` answers with that HTTP status (and ``body``, a JSON-able object, bytes or
-    text; by default Twilio's error JSON), ``retry_after`` adds a ``Retry-After`` header,
-    ``latency`` delays the answer (seconds), ``drop`` closes the connection without any
-    answer. ``method`` and ``path`` (a substring) restrict which requests match; ``skip``
-    lets that many matching requests through untouched first.
-    """
-
-    status: int | None = None
-    retry_after: str | None = None
-    body: Any = None
-    content_type: str | None = None
-    latency: float = 0.0
-    drop: bool = False
-    method: str | None = None
-    path: str | None = None
-    times: int = 1
-    skip: int = 0
-
-    def matches(self, request: web.Request) -> bool:
-        if self.method is not None and request.method != self.method.upper():
-            return False
-        return self.path is None or self.path in request.path
-
-
-def twilio_error_body(status: int, code: int | None, message: str) -> dict[str, Any]:
-    return {
-        "code": code,
-        "message": message,
-        "more_info": f"https://www.twilio.com/docs/errors/{code}" if code else None,
-        "status": status,
-    }
-
-
-def json_response(data: Any, status: int = 200) -> web.Response:
-    return web.Response(
-        body=json.dumps(data, default=_json_default).encode(),
-        status=status,
-        content_type="application/json",
-    )
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return format_rfc2822(value)
-    raise TypeError(f"cannot render {type(value).__name__}")
-
-
-ErrorRenderer = Callable[[int, "int | None", str], web.Response]
-
-
-def _json_error(status: int, code: int | None, message: str) -> web.Response:
-    return json_response(twilio_error_body(status, code, message), status)
-
-
-def parse_bool(name: str, value: str) -> bool:
-    lowered = value.lower()
-    if lowered in ("true", "1"):
-        return True
-    if lowered in ("false", "0"):
-        return False
-    raise FakeError(400, 20422, f"Invalid Parameter: {name} must be true or false")
-
-
-def query_pairs(request: web.Request) -> list[tuple[str, str]]:
-    """The query string with form semantics ('+' is a space), as Twilio reads it."""
-    return parse_qsl(request.query_string, keep_blank_values=True)
-
-
-def page_size_from(params: Mapping[str, str], default: int = 50) -> int:
-    raw = params.get("PageSize")
-    if raw is None:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
-        raise FakeError(400, 20422, "Invalid Parameter: PageSize must be between 1 and 1000")
-    return int(raw)
-
-
-@attrs.frozen
-class Window:
-    """The records of one page, and where the neighbouring pages start."""
-
-    records: Sequence[dict[str, Any]]
-    page: int
-    size: int
-    start: int
-    next_token: str | None
-    previous_token: str | None
-
-
-def paginate(records: Sequence[dict[str, Any]], params: Mapping[str, str]) -> Window:
-    """Cut one page out of ``records`` (ordered by ``_seq``) following Twilio's tokens.
-
-    ``PageToken=PA<seq>`` means "after record seq", ``PB<seq>`` "before record seq";
-    without a token, ``Page`` counts pages from the start.
-    """
-    size = page_size_from(params)
-    page_raw = params.get("Page", "0")
-    if not page_raw.isdigit():
-        raise FakeError(400, 20422, "Invalid Parameter: Page must be a non-negative integer")
-    page = int(page_raw)
-    token = params.get("PageToken")
-    if token:
-        if len(token) < 3 or token[:2] not in ("PA", "PB") or not token[2:].isdigit():
-            raise FakeError(400, 20422, f"Invalid Parameter: PageToken {token!r} is not valid")
-        seq = int(token[2:])
-        if token.startswith("PA"):
-            following = [r for r in records if r["_seq"] > seq]
-            start = len(records) - len(following)
-        else:
-            before = [r for r in records if r["_seq"] < seq]
-            start = max(0, len(before) - size)
-    else:
-        start = page * size
-    chunk = records[start : start + size]
-    more = start + size < len(records)
-    return Window(
-        records=chunk,
-        page=page,
-        size=size,
-        start=start,
-        next_token=f"PA{chunk[-1]['_seq']}" if chunk and more else None,
-        previous_token=f"PB{chunk[0]['_seq']}" if chunk and start > 0 else None,
-    )
-
-
-def envelope_2010(
-    path: str, filters: Sequence[tuple[str, str]], window: Window, list_key: str, items: list[Any]
-) -> dict[str, Any]:
-    """The 2010-04-01 list envelope, with relative ``*_page_uri`` links."""
-
-    def uri(page: int, token: str | None) -> str:
-        query = [*filters, ("PageSize", str(window.size)), ("Page", str(page))]
-        if token is not None:
-            query.append(("PageToken", token))
-        return f"{path}?{urlencode(query)}"
-
-    return {
-        list_key: items,
-        "first_page_uri": uri(0, None),
-        "next_page_uri": uri(window.page + 1, window.next_token) if window.next_token else None,
-        "previous_page_uri": (
-            uri(max(window.page - 1, 0), window.previous_token) if window.previous_token else None
-        ),
-        "page": window.page,
-        "page_size": window.size,
-        "start": window.start,
-        "end": window.start + max(len(window.records) - 1, 0),
-        "uri": uri(window.page, None),
-    }
-
-
-def request_origin(request: web.Request) -> str:
-    """``scheme://host[:port]`` as the client addressed this server (for absolute URLs)."""
-    return f"{request.scheme}://{request.host}"
-
-
-def envelope_v1(
-    request: web.Request,
-    window: Window,
-    key: str,
-    items: list[Any],
-    filters: Sequence[tuple[str, str]] = (),
-) -> dict[str, Any]:
-    """The v1/preview list envelope: records under ``key`` and a ``meta`` object whose
-    links are absolute URLs on the host the request was sent to."""
-
-    def url(page: int, token: str | None) -> str:
-        query = [*filters, ("PageSize", str(window.size)), ("Page", str(page))]
-        if token is not None:
-            query.append(("PageToken", token))
-        return f"{request_origin(request)}{request.path}?{urlencode(query)}"
-
-    return {
-        key: items,
-        "meta": {
-            "page": window.page,
-            "page_size": window.size,
-            "first_page_url": url(0, None),
-            "previous_page_url": (
-                url(max(window.page - 1, 0), window.previous_token)
-                if window.previous_token
-                else None
-            ),
-            "url": url(window.page, None),
-            "next_page_url": url(window.page + 1, window.next_token) if window.next_token else None,
-            "key": key,
-        },
-    }
-
 
 class FakeTwilio:
-    """An in-process fake of Twilio's REST APIs, on a real socket bound to 127.0.0.1."""
+    """An in-process fake of Twilio's REST APIs, on a real socket bound to 127.0.0.1.
+
+    ``latency`` delays every request (seconds; :meth:`set_latency` sets it per method and
+    path), ``account_concurrency`` caps the requests one account may have in flight
+    (beyond it: 429 with code 20429, not processed; None for no cap) and
+    ``inventory_size`` sets how many numbers each block of the available inventory holds.
+    """
 
     def __init__(
         self,
@@ -289,25 +78,41 @@ class FakeTwilio:
         host: str = "127.0.0.1",
         port: int = 0,
         latency: float = 0.0,
+        account_concurrency: int | None = None,
+        inventory_size: int = 1000,
     ) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("FakeTwilio only binds to loopback")
         self.state = FakeState()
+        self.state.inventory.size = inventory_size
         self.account = self.state.add_account(sid=account_sid, auth_token=auth_token)
         self.host = host
         self.port = port
         self.latency = latency
+        self.latencies: list[Latency] = []  # per method/path; the last match wins
+        self.account_concurrency = account_concurrency
         self.requests: list[RecordedRequest] = []
         self.faults: list[Fault] = []
         self.in_flight = 0
         self.peak_in_flight = 0
-        self._error_renderers: list[tuple[str, ErrorRenderer]] = []
+        self.status_counts: Counter[int] = Counter()  # answers sent, by status
+        self._account_in_flight: Counter[str] = Counter()
         self._runner: web.AppRunner | None = None
         self.app = web.Application(middlewares=[self._middleware])
-        from . import add_ons_api, legacy_api, numbers_api
+        self._error_renderers: list[tuple[str, ErrorRenderer]] = []
+        for area in self._areas():
+            for method, path, handler in area.routes():
+                self.app.router.add_route(method, path, handler)
+            self._error_renderers.extend(area.error_renderers())
 
-        for register in (numbers_api.register, add_ons_api.register, legacy_api.register):
-            register(self)
+    def _areas(self) -> tuple[ApiArea, ...]:
+        return (
+            NumbersApi(self.state),
+            AvailableNumbersApi(self.state),
+            MarketplaceApi(self.state),
+            AssignedAddOnsApi(self.state),
+            LegacyNumbersApi(self.state),
+        )
 
     # -- identity -------------------------------------------------------------------------
 
@@ -325,13 +130,23 @@ class FakeTwilio:
             raise RuntimeError("FakeTwilio is not started")
         return f"http://{self.host}:{self.port}"
 
-    def client(self, **kwargs: Any) -> Any:
-        """A :class:`twilio_async.Client` pointed at this fake with its credentials."""
+    def client(self, **options: Any) -> Client:
+        """A :class:`twilio_async.Client` pointed at this fake with its credentials;
+        ``options`` are the client's keyword arguments (they override the credentials)."""
         from ..client import Client
 
-        kwargs.setdefault("account_sid", self.account_sid)
-        kwargs.setdefault("auth_token", self.auth_token)
-        return Client(base_url=self.url, **kwargs)
+        options.setdefault("account_sid", self.account_sid)
+        options.setdefault("auth_token", self.auth_token)
+        return Client(base_url=self.url, **options)
+
+    def session(
+        self, *, account_sid: str | None = None, auth_token: str | None = None
+    ) -> aiohttp.ClientSession:
+        """A bare aiohttp session on this fake, signed in as the main account (or as
+        ``account_sid``/``auth_token``): for tests of the wire without the client."""
+        credentials = Credentials(account_sid or self.account_sid, auth_token or self.auth_token)
+        headers = {"Authorization": credentials.authorization()}
+        return aiohttp.ClientSession(base_url=self.url, headers=headers)
 
     def create_subaccount(self) -> str:
         return self.state.add_account(parent_sid=self.account_sid).sid
@@ -339,120 +154,163 @@ class FakeTwilio:
     def create_api_key(self) -> tuple[str, str]:
         return self.state.add_api_key(self.account_sid)
 
-    # -- routes and rendering (used by the *_api modules) -------------------------------------
+    # -- numbers ----------------------------------------------------------------------------
 
-    def route(self, method: str, path: str, handler: Handler) -> None:
-        self.app.router.add_route(method, path, handler)
+    @property
+    def inventory(self) -> AvailableInventory:
+        """What AvailablePhoneNumbers searches offer: ``inventory.size`` numbers per
+        (country, type, area code) block, the same in every run, minus what is gone."""
+        return self.state.inventory
 
-    def set_error_renderer(self, path_prefix: str, renderer: ErrorRenderer) -> None:
-        """Render errors under ``path_prefix`` differently (e.g. XML for 2008-08-01)."""
-        self._error_renderers.append((path_prefix, renderer))
-
-    def render_error(self, path: str, status: int, code: int | None, message: str) -> web.Response:
-        for prefix, renderer in self._error_renderers:
-            if path.startswith(prefix):
-                return renderer(status, code, message)
-        return _json_error(status, code, message)
-
-    def inject(self, *faults: Fault) -> None:
-        """Queue faults; each applies to the next ``times`` requests it matches."""
-        self.faults.extend(faults)
-
-    def requests_to(self, method: str, path_part: str = "") -> list[RecordedRequest]:
-        return [r for r in self.requests if r.method == method and path_part in r.path]
+    def take_available(self, phone_numbers: Iterable[str]) -> None:
+        """Take numbers from the available inventory as another customer would: they no
+        longer appear in searches, and buying one answers 400 with code 21422."""
+        self.state.inventory.take(phone_numbers)
 
     def seed_numbers(
         self, count: int, *, account_sid: str | None = None, **fields: Any
     ) -> list[str]:
         """Provision ``count`` numbers directly in state (no HTTP); returns their SIDs."""
         owner = account_sid or self.account_sid
-        taken = {n["phone_number"] for n in self.state.numbers.values()}
+        gone = self.state.inventory.gone
         sids = []
         candidate = 2_000_000
         for _ in range(count):
-            while f"+1415{candidate:07d}" in taken:
+            while f"+1415{candidate:07d}" in gone:
                 candidate += 1
-            number = f"+1415{candidate:07d}"
-            candidate += 1
-            sids.append(self.state.add_number(owner, number, **fields)["sid"])
+            sids.append(self.state.add_number(owner, f"+1415{candidate:07d}", **fields)["sid"])
         return sids
 
-    # -- the request pipeline -----------------------------------------------------------
+    # -- misbehaviour -----------------------------------------------------------------------
 
-    def _take_fault(self, request: web.Request) -> Fault | None:
-        for fault in self.faults:
-            if fault.matches(request):
-                if fault.skip > 0:
-                    fault.skip -= 1
-                    continue
-                fault.times -= 1
-                if fault.times <= 0:
-                    self.faults.remove(fault)
-                return fault
-        return None
+    @property
+    def account_concurrency(self) -> int | None:
+        """Requests one account (the credentials' account) may have in flight; a request
+        beyond it is answered 429 with code 20429 at once and not processed. None: no cap."""
+        return self._account_concurrency
+
+    @account_concurrency.setter
+    def account_concurrency(self, value: int | None) -> None:
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            raise ValueError("account_concurrency must be a whole number >= 1, or None")
+        self._account_concurrency = value
+
+    def set_latency(
+        self, seconds: float, *, method: str | None = None, path: str | None = None
+    ) -> None:
+        """Delay the requests matching ``method`` and ``path`` (a substring) by ``seconds``
+        (the last matching rule wins; requests no rule matches wait ``fake.latency``)."""
+        self.latencies.append(Latency(seconds, method, path))
+
+    def inject(self, *faults: Fault) -> None:
+        """Queue faults; each request meets the first one that takes it."""
+        self.faults.extend(faults)
+
+    # -- what arrived -----------------------------------------------------------------------
+
+    def requests_to(self, method: str, path_part: str = "") -> list[RecordedRequest]:
+        return [r for r in self.requests if r.method == method and path_part in r.path]
+
+    def purchases_per_number(self, *, handled_only: bool = True) -> Counter[str]:
+        """How many purchases (POSTs to an IncomingPhoneNumbers list, either API version)
+        named each ``PhoneNumber``: by default those the fake processed (``handled``), so
+        a 429 from the concurrency limit or an injected fault does not count."""
+        return per_key(r.purchased_number for r in self._log(handled_only))
+
+    def updates_per_sid(self, *, handled_only: bool = True) -> Counter[str]:
+        """How many updates (POST or PUT) each IncomingPhoneNumber ``PN…`` SID received."""
+        log = self._log(handled_only)
+        return per_key(r.number_sid for r in log if r.method in ("POST", "PUT"))
+
+    def releases_per_sid(self, *, handled_only: bool = True) -> Counter[str]:
+        """How many releases (DELETE) each IncomingPhoneNumber ``PN…`` SID received."""
+        return per_key(r.number_sid for r in self._log(handled_only) if r.method == "DELETE")
+
+    def _log(self, handled_only: bool) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.handled] if handled_only else self.requests
+
+    # -- the request pipeline -----------------------------------------------------------
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
-            response = await self._handle(request, handler)
+            recorded = await self._record(request)
+            call = _Call(request, handler, recorded, self._principal(request))
+            response = await self._admit(call)
+        except _ConnectionDropped:
+            return web.Response(status=500)  # the connection is closed: nothing is sent
         finally:
             self.in_flight -= 1
+        recorded.status = response.status
+        self.status_counts[response.status] += 1
         response.headers["Twilio-Request-Id"] = "RQ" + secrets.token_hex(16)
         return response
 
-    async def _handle(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+    async def _record(self, request: web.Request) -> RecordedRequest:
         form: list[tuple[str, str]] = []
         if request.method in ("POST", "PUT") and request.can_read_body:
             body = await request.read()
             form = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-        _FORM.set(dict(form))
-        self.requests.append(
-            RecordedRequest(
-                method=request.method,
-                path=request.path,
-                query=tuple(query_pairs(request)),
-                form=tuple(form),
-                headers=dict(request.headers),
-                peer=str(request.transport.get_extra_info("peername")) if request.transport else "",
-            )
+        recorded = RecordedRequest(
+            method=request.method,
+            path=request.path,
+            query=tuple(query_pairs(request)),
+            form=tuple(form),
+            headers=dict(request.headers),
+            peer=str(request.transport.get_extra_info("peername")) if request.transport else "",
         )
-        if self.latency:
-            await asyncio.sleep(self.latency)
+        self.requests.append(recorded)
+        return recorded
+
+    async def _admit(self, call: _Call) -> web.StreamResponse:
+        """The account's concurrency limit, then the request holds one of its slots."""
+        account = call.principal.sid if call.principal is not None else ""
+        limit = self._account_concurrency
+        if account and limit is not None and self._account_in_flight[account] >= limit:
+            return self.render_error(call.request.path, 429, 20429, "Too Many Requests")
+        self._account_in_flight[account] += 1
+        try:
+            return await self._process(call)
+        finally:
+            self._account_in_flight[account] -= 1
+
+    async def _process(self, call: _Call) -> web.StreamResponse:
+        """Latency, the first fault that takes the request, then its route."""
+        request = call.request
+        delay = next(
+            (rule.seconds for rule in reversed(self.latencies) if rule.matches(request)),
+            self.latency,
+        )
+        if delay:
+            await asyncio.sleep(delay)
         fault = self._take_fault(request)
         if fault is not None:
             injected = await self._apply_fault(request, fault)
             if injected is not None:
                 return injected
-        try:
-            self._authenticate(request)
-            return await handler(request)
-        except FakeError as error:
-            response = self.render_error(request.path, error.status, error.code, error.message)
-            if error.status == 401:
-                response.headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
-            return response
-        except web.HTTPNotFound:
-            return self.render_error(
-                request.path, 404, 20404, f"The requested resource {request.path} was not found"
-            )
-        except web.HTTPMethodNotAllowed:
-            return self.render_error(
-                request.path, 405, 20004, f"Method {request.method} not allowed on {request.path}"
-            )
+        response = await self._route(call)
+        if fault is not None and fault.drop_after_commit:
+            _drop(request)
+        return response
+
+    def _take_fault(self, request: web.Request) -> Fault | None:
+        fault = next((f for f in self.faults if f.take(request)), None)
+        if fault is not None and fault.used_up:
+            self.faults.remove(fault)
+        return fault
 
     async def _apply_fault(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:
+        """The fault's answer in place of the route's, or None to go on to the route."""
         if fault.latency:
             await asyncio.sleep(fault.latency)
         if fault.drop:
-            if request.transport is not None:
-                request.transport.close()
-            # The connection is gone; aiohttp discards whatever is returned.
-            return web.Response(status=500)
+            _drop(request)
         if fault.status is None:
             return None
-        headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
         if fault.body is None:
             code = 20429 if fault.status == 429 else 20500 if fault.status >= 500 else None
             message = "Too Many Requests" if fault.status == 429 else "Injected failure"
@@ -465,22 +323,48 @@ class FakeTwilio:
             )
         else:
             response = json_response(fault.body, fault.status)
-        response.headers.update(headers)
+        if fault.retry_after is not None:
+            response.headers["Retry-After"] = fault.retry_after
         return response
 
-    def _authenticate(self, request: web.Request) -> None:
+    async def _route(self, call: _Call) -> web.StreamResponse:
+        request = call.request
+        try:
+            if call.principal is None:
+                raise FakeError(401, 20003, "Authenticate")
+            bind_request(call.recorded.form_dict(), call.principal)
+            call.recorded.handled = True
+            return await call.handler(request)
+        except FakeError as error:
+            response = self.render_error(request.path, error.status, error.code, error.message)
+            if error.status == 401:
+                response.headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
+            return response
+        except web.HTTPNotFound:
+            message = f"The requested resource {request.path} was not found"
+            return self.render_error(request.path, 404, 20404, message)
+        except web.HTTPMethodNotAllowed:
+            message = f"Method {request.method} not allowed on {request.path}"
+            return self.render_error(request.path, 405, 20004, message)
+
+    def render_error(self, path: str, status: int, code: int | None, message: str) -> web.Response:
+        """Twilio's error body, in the format of the API version ``path`` belongs to."""
+        for prefix, renderer in self._error_renderers:
+            if path.startswith(prefix):
+                return renderer(status, code, message)
+        return json_error(status, code, message)
+
+    def _principal(self, request: web.Request) -> FakeAccount | None:
+        """The account the request's Basic-auth credentials belong to, if any."""
         header = request.headers.get("Authorization", "")
-        principal = None
-        if header.startswith("Basic "):
-            try:
-                decoded = base64.b64decode(header[6:], validate=True).decode()
-            except (binascii.Error, UnicodeDecodeError):
-                decoded = ""
-            username, _, password = decoded.partition(":")
-            principal = self.state.authenticate(username, password)
-        if principal is None:
-            raise _Unauthorized()
-        _PRINCIPAL.set(principal)
+        if not header.startswith("Basic "):
+            return None
+        try:
+            decoded = base64.b64decode(header[6:], validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        username, _, password = decoded.partition(":")
+        return self.state.authenticate(username, password)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -511,17 +395,21 @@ class FakeTwilio:
         await self.close()
 
 
-class _Unauthorized(FakeError):
-    def __init__(self) -> None:
-        super().__init__(401, 20003, "Authenticate")
+@attrs.frozen
+class _Call:
+    """One request on its way through the pipeline."""
+
+    request: web.Request
+    handler: Handler
+    recorded: RecordedRequest
+    principal: FakeAccount | None  # whom its credentials belong to, if anyone
 
 
-def check_account(fake: FakeTwilio, request: web.Request) -> str:
-    """The path's AccountSid, if the caller may use it; Twilio-shaped errors otherwise."""
-    account_sid = request.match_info["account_sid"]
-    principal = request_principal()
-    if account_sid not in fake.state.accounts:
-        raise FakeError(404, 20404, f"The requested resource {request.path} was not found")
-    if not fake.state.can_access(principal, account_sid):
-        raise FakeError(403, 20003, "Authenticate: credentials do not grant access to this account")
-    return account_sid
+class _ConnectionDropped(Exception):
+    """The connection was closed on purpose: no answer is sent."""
+
+
+def _drop(request: web.Request) -> None:
+    if request.transport is not None:
+        request.transport.close()
+    raise _ConnectionDropped

@@ -8,22 +8,16 @@ added or removed between page requests.
 
 from __future__ import annotations
 
-import itertools
 import secrets
-from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-if TYPE_CHECKING:
-    from .marketplace import FakeMarketplace
+from .inventory import TOLL_FREE_AREA_CODES, AvailableInventory
+from .marketplace import FakeMarketplace
+from .records import Clock, new_sid
 
-__all__ = ["FakeAccount", "FakeState", "new_sid"]
-
-
-def new_sid(prefix: str) -> str:
-    return prefix + secrets.token_hex(16)
+__all__ = ["FakeAccount", "FakeState", "number_type"]
 
 
 @attrs.define
@@ -34,7 +28,7 @@ class FakeAccount:
     parent_sid: str | None = None
 
 
-TOLL_FREE_PREFIXES = ("+1800", "+1833", "+1844", "+1855", "+1866", "+1877", "+1888")
+TOLL_FREE_PREFIXES = tuple("+1" + area_code for area_code in TOLL_FREE_AREA_CODES)
 
 
 def number_type(phone_number: str) -> str:
@@ -53,16 +47,12 @@ class FakeState:
     accounts: dict[str, FakeAccount] = attrs.field(factory=dict)
     api_keys: dict[str, tuple[str, str]] = attrs.field(factory=dict)  # SK -> (secret, AC)
     numbers: dict[str, dict[str, Any]] = attrs.field(factory=dict)  # PN -> record
-    exhausted_area_codes: set[str] = attrs.field(factory=lambda: {"555"})
-    # Called with the record of every released (deleted) number; later resources hook in.
-    on_release: list[Callable[[dict[str, Any]], None]] = attrs.field(factory=list)
-    _sequence: Iterator[int] = attrs.field(factory=lambda: itertools.count(1))
-    _clock: datetime = attrs.field(
-        factory=lambda: datetime(2015, 7, 30, 23, 19, 4, tzinfo=timezone.utc)
-    )
+    # What AvailablePhoneNumbers searches offer (testing/inventory.py).
+    inventory: AvailableInventory = attrs.field(factory=AvailableInventory, repr=False)
+    clock: Clock = attrs.field(factory=Clock, repr=False)
     # Add-on catalog, installs and assignments (testing/marketplace.py).
     marketplace: FakeMarketplace = attrs.field(
-        default=attrs.Factory(lambda state: _new_marketplace(state), takes_self=True),
+        default=attrs.Factory(lambda state: FakeMarketplace(state.clock), takes_self=True),
         repr=False,
     )
 
@@ -107,45 +97,29 @@ class FakeState:
             target.sid == principal.sid or target.parent_sid == principal.sid
         )
 
-    # -- time and sequence --------------------------------------------------------------
-
-    def now(self) -> datetime:
-        """A deterministic clock: each call is one second after the previous."""
-        self._clock += timedelta(seconds=1)
-        return self._clock
-
-    def next_sequence(self) -> int:
-        return next(self._sequence)
-
     # -- numbers --------------------------------------------------------------------------
 
     def owned_number(self, phone_number: str) -> dict[str, Any] | None:
         return next((n for n in self.numbers.values() if n["phone_number"] == phone_number), None)
 
-    def free_number_in(self, area_code: str, *, toll_free: bool = False) -> str | None:
-        if area_code in self.exhausted_area_codes:
-            return None
-        taken = {n["phone_number"] for n in self.numbers.values()}
-        for _ in range(1000):
-            candidate = f"+1{area_code}{secrets.randbelow(10**7):07d}"
-            if candidate not in taken:
-                return candidate
-        return None  # pragma: no cover - an area code with 10 million numbers taken
+    @property
+    def exhausted_area_codes(self) -> set[str]:
+        """Area codes with no numbers to search or buy ("555" at first); add to it."""
+        return self.inventory.exhausted_area_codes
 
     def add_number(self, account_sid: str, phone_number: str, **fields: Any) -> dict[str, Any]:
-        """Provision ``phone_number`` on ``account_sid`` with Twilio's defaults."""
+        """Provision ``phone_number`` on ``account_sid`` with Twilio's defaults (and what a
+        search offered of it: type, capabilities...); it leaves the inventory for good."""
         sid = fields.pop("sid", None) or new_sid("PN")
-        created = fields.pop("date_created", None) or self.now()
+        created = fields.pop("date_created", None) or self.clock.now()
         national = phone_number[2:] if phone_number.startswith("+1") else phone_number[1:]
         friendly = (
             f"({national[:3]}) {national[3:6]}-{national[6:]}"
             if phone_number.startswith("+1") and len(national) == 10
             else phone_number
         )
-        uri_root = f"/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers/{sid}"
         record: dict[str, Any] = {
             "sid": sid,
-            "account_sid": account_sid,
             "phone_number": phone_number,
             "friendly_name": friendly,
             "date_created": created,
@@ -178,33 +152,37 @@ class FakeState:
             "emergency_status": "Inactive",
             "emergency_address_sid": None,
             "emergency_address_status": "unregistered",
-            "uri": uri_root + ".json",
-            "subresource_uris": {"assigned_add_ons": uri_root + "/AssignedAddOns.json"},
-            "_seq": self.next_sequence(),
+            "_seq": self.clock.next_sequence(),
         }
+        _set_owner(record, account_sid)
+        offer = self.inventory.offer(phone_number)
+        record.update(offer.owned_fields() if offer is not None else {})
         record.update(fields)
         self.numbers[sid] = record
+        self.inventory.gone.add(phone_number)
         return record
 
-    def move_number(self, record: dict[str, Any], account_sid: str) -> None:
-        sid = record["sid"]
-        uri_root = f"/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers/{sid}"
-        record["account_sid"] = account_sid
-        record["uri"] = uri_root + ".json"
-        record["subresource_uris"] = {"assigned_add_ons": uri_root + "/AssignedAddOns.json"}
+    def update_number(self, record: dict[str, Any], changes: dict[str, Any]) -> None:
+        """Apply validated ``changes``; an ``account_sid`` among them moves the number."""
+        owner = changes.pop("account_sid", record["account_sid"])
+        record.update(changes)
+        record["date_updated"] = self.clock.now()
+        if owner != record["account_sid"]:
+            _set_owner(record, owner)
 
     def release_number(self, sid: str) -> dict[str, Any] | None:
         record = self.numbers.pop(sid, None)
         if record is not None:
-            for hook in self.on_release:
-                hook(record)
+            self.marketplace.number_released(record)
         return record
 
     def numbers_of(self, account_sid: str) -> list[dict[str, Any]]:
         return [n for n in self.numbers.values() if n["account_sid"] == account_sid]
 
 
-def _new_marketplace(state: FakeState) -> FakeMarketplace:
-    from .marketplace import FakeMarketplace  # it imports this module
-
-    return FakeMarketplace(state)
+def _set_owner(record: dict[str, Any], account_sid: str) -> None:
+    """Give a number to ``account_sid``: its account and the URIs under that account."""
+    uri_root = f"/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers/{record['sid']}"
+    record["account_sid"] = account_sid
+    record["uri"] = uri_root + ".json"
+    record["subresource_uris"] = {"assigned_add_ons": uri_root + "/AssignedAddOns.json"}
