@@ -33,6 +33,7 @@ import aiohttp
 import attrs
 from aiohttp import web
 
+from ..hosts import FAKE_SECRET_PREFIX
 from ..transport import Credentials
 from .add_ons_api import AssignedAddOnsApi, MarketplaceApi
 from .area import ApiArea, ErrorRenderer, Handler, bind_request
@@ -58,7 +59,8 @@ __all__ = [
 ]
 
 DEFAULT_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
-DEFAULT_AUTH_TOKEN = "fake-auth-token-" + "0" * 16
+# Marked as the fake's: a Client refuses to send it anywhere but a loopback host.
+DEFAULT_AUTH_TOKEN = FAKE_SECRET_PREFIX + "0" * 32
 
 
 class FakeTwilio:
