@@ -8,9 +8,13 @@
         async with fake.client() as client:
             ...
 
-Run it standalone with ``python -m twilio_async.testing --port 8080``.
+``with FakeTwilio() as fake:`` serves it from a thread of its own instead. In pytest, the
+``twilio_fake`` and ``twilio_fake_session`` fixtures (:mod:`.pytest_plugin`, registered
+when twilio_async is installed) need no import. Run it standalone with
+``python -m twilio_async.testing --port 8080``.
 """
 
+from .instant_retry import InstantRetry
 from .server import (
     DEFAULT_ACCOUNT_SID,
     DEFAULT_AUTH_TOKEN,
@@ -29,6 +33,7 @@ __all__ = [
     "FakeState",
     "FakeTwilio",
     "Fault",
+    "InstantRetry",
     "Latency",
     "RecordedRequest",
 ]
