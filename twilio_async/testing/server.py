@@ -399,7 +399,8 @@ class FakeTwilio:
         if fault.status is None:
             return None
         if fault.body is None:
-            code = 20429 if fault.status == 429 else 20500 if fault.status >= 500 else None
+            # Twilio's error body always has a code (and so a more_info link).
+            code = 20500 if fault.status >= 500 else 20000 + fault.status
             message = "Too Many Requests" if fault.status == 429 else "Injected failure"
             response = self.render_error(request.path, fault.status, code, message)
         elif isinstance(fault.body, (bytes, str)):

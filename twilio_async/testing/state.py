@@ -142,9 +142,9 @@ class FakeState:
             "identity_sid": None,
             "bundle_sid": None,
             "trunk_sid": None,
-            "voice_url": "",
+            "voice_url": None,  # null when unset, as Twilio's examples show
             "voice_method": "POST",
-            "voice_fallback_url": "",
+            "voice_fallback_url": None,  # null when unset, as Twilio's examples show
             "voice_fallback_method": "POST",
             "voice_caller_id_lookup": False,
             "voice_application_sid": "",
