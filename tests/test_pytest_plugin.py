@@ -282,13 +282,9 @@ def test_a_sync_test_can_use_it_too(twilio_fake):
 FAULT_IMPORT = "from twilio_async.testing import Fault\n"
 
 STRICT = "asyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n"
+AUTO = "asyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"
 MODES = {
-    "asyncio-auto": {
-        "ini": "asyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n",
-        "marker": "",
-        "backend": "",
-        "args": [],
-    },
+    "asyncio-auto": {"ini": AUTO, "marker": "", "backend": "", "args": []},
     "asyncio-strict": {"ini": STRICT, "marker": "@pytest.mark.asyncio", "backend": "", "args": []},
     "anyio": {
         "ini": "",
@@ -379,3 +375,23 @@ def test_mypy_catches_a_misspelt_parameter_on_the_fixtures_client(tmp_path: Path
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 1, result.stdout + result.stderr
     assert 'test_typed.py:8: error: Unexpected keyword argument "area_codee"' in errors[0]
+
+
+def readme_example() -> str:
+    """The first Python example of the README's section on testing with the fake."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Testing your code with the fake Twilio") :]
+    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert match is not None
+    return match.group(1)
+
+
+def test_the_readme_example_passes_pytest_and_mypy(tmp_path: Path) -> None:
+    (tmp_path / "pytest.ini").write_text(f"[pytest]\n{AUTO}filterwarnings = error\n")
+    (tmp_path / "test_provisioning.py").write_text(readme_example())
+    tests = run_in(tmp_path, sys.executable, "-m", "pytest", "-p", "no:cacheprovider")
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert re.search(r"\b2 passed\b", tests.stdout), tests.stdout
+    cache = str(tmp_path / ".mypy_cache")
+    types = run_in(tmp_path, sys.executable, "-m", "mypy", "--strict", "--cache-dir", cache, ".")
+    assert types.returncode == 0, types.stdout + types.stderr
