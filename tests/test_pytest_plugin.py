@@ -232,6 +232,18 @@ def test_background_loop_runs_calls_in_its_thread_and_closes() -> None:
     background.close()  # twice is fine
 
 
+def test_loading_the_plugin_leaves_the_fake_and_aiohttp_unloaded() -> None:
+    """pytest loads the plugin in every project that has twilio_async installed."""
+    script = (
+        "import sys, twilio_async.testing.pytest_plugin\n"
+        "print(sorted(m for m in ('aiohttp', 'twilio_async.testing.server') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=WAIT, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
 # -- sample projects: the fixtures with no import ------------------------------------------
 
 SAMPLE_TESTS = """
