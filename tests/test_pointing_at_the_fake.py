@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import sys
 import textwrap
 from collections.abc import AsyncIterator
@@ -209,6 +210,11 @@ async def standalone() -> AsyncIterator[StandaloneFake]:
 async def test_the_export_block_points_an_unchanged_app_at_the_fake(
     standalone: StandaloneFake, tmp_path: Path
 ) -> None:
+    first, *_ = standalone.block.splitlines()
+    # The first line ends with the URL (what scripts such as the benchmarks read).
+    url = re.fullmatch(r"# Fake Twilio listening on (http://127\.0\.0\.1:\d+)", first)
+    assert url is not None, first
+    assert f"export TWILIO_BASE_URL={url.group(1)}\n" in standalone.block
     (tmp_path / "app.py").write_text(textwrap.dedent(APP))
     script = f'eval "$FAKE_BLOCK" && exec {sys.executable} app.py'
     env = {**clean_environment(), "FAKE_BLOCK": standalone.block}

@@ -72,8 +72,10 @@ async def _serve(args: argparse.Namespace) -> None:
     async with fake:
         if args.seed:
             fake.seed_numbers(args.seed)
-        print(f"# Fake Twilio listening on {fake.url}; Ctrl-C stops it. For a Client():")
-        print(export_block(fake.account_sid, fake.auth_token, fake.url), end="", flush=True)
+        # The first line ends with the URL: scripts (the benchmarks) read it from there.
+        print(f"# Fake Twilio listening on {fake.url}")
+        print(export_block(fake.account_sid, fake.auth_token, fake.url), end="")
+        print("# Ctrl-C stops it.", flush=True)
         await stop.wait()
     if args.stats:
         print(json.dumps(stats(fake)), flush=True)
