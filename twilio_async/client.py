@@ -222,7 +222,6 @@ class Client:
                 Product.PREVIEW: preview_base_url,
             },
         )
-        refuse_fake_secret_off_loopback(credentials.password, self.hosts)
         self._transport = Transport(
             credentials=credentials,
             timeout=timeout,
@@ -231,6 +230,7 @@ class Client:
             session=session,
             user_agent_extra=user_agent_extra,
         )
+        refuse_fake_secret_off_loopback(credentials.password, self.hosts)  # nothing sent yet
 
     @cached_property
     def _core(self) -> Core:
