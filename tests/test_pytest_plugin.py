@@ -148,18 +148,25 @@ async def test_install_add_on_by_sid_for_a_subaccount(twilio_fake: FakeTwilio) -
         assert await client.marketplace.installed_add_ons.list() == []  # not the main account's
 
 
+def test_installing_an_add_on_the_catalog_lacks_says_so() -> None:
+    with FakeTwilio() as fake, pytest.raises(ValueError, match="'Nope' in the fake's catalog"):
+        fake.install_add_on("Nope")
+
+
 async def test_seeded_inventory_and_numbers_show_through_the_api(twilio_fake: FakeTwilio) -> None:
     twilio_fake.inventory.size = 5
-    async with twilio_fake.client() as client:
-        search = await client.api.v2010.incoming_phone_numbers.list()
-        assert search == []
-    twilio_fake.take_available(["+14155550100"])
+    search = f"/2010-04-01/Accounts/{twilio_fake.account_sid}/AvailablePhoneNumbers/US/Local.json"
+    async with twilio_fake.session() as http, http.get(search, params={"AreaCode": "415"}) as got:
+        offered = [n["phone_number"] for n in (await got.json())["available_phone_numbers"]]
+    assert len(offered) == 5
+    twilio_fake.take_available(offered[:1])
     subaccount = twilio_fake.create_subaccount()
     twilio_fake.seed_numbers(2, account_sid=subaccount)
     async with twilio_fake.client() as client:
+        assert await client.incoming_phone_numbers.list() == []
         assert len(await client.accounts(subaccount).incoming_phone_numbers.list()) == 2
         with pytest.raises(BadRequestError) as caught:
-            await client.incoming_phone_numbers.create(phone_number="+14155550100")
+            await client.incoming_phone_numbers.create(phone_number=offered[0])
     assert caught.value.code == 21422
 
 

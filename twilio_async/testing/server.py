@@ -65,6 +65,9 @@ __all__ = [
 ]
 
 DEFAULT_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+# Marked as the fake's: a Client refuses to send it anywhere but a loopback host.
+DEFAULT_AUTH_TOKEN = FAKE_SECRET_PREFIX + "0" * 32
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -82,10 +85,6 @@ def _in_fake_thread(
         return self._background.call(lambda: method(self, *args, **kwargs))
 
     return in_fake_thread
-
-
-# Marked as the fake's: a Client refuses to send it anywhere but a loopback host.
-DEFAULT_AUTH_TOKEN = FAKE_SECRET_PREFIX + "0" * 32
 
 
 class FakeTwilio:
@@ -237,7 +236,11 @@ class FakeTwilio:
         all disabled (Twilio's default). No HTTP and no check of ``configuration`` against
         the Add-on's schema. Returns the install's ``XE…`` SID."""
         market = self.state.marketplace
-        found = market.available.get(add_on) or market.find_available(add_on)
+        found = market.available.get(add_on) or next(
+            (a for a in market.catalog() if a["friendly_name"] == add_on), None
+        )
+        if found is None:
+            raise ValueError(f"no Add-on {add_on!r} in the fake's catalog")
         install = market.install(
             account_sid or self.account_sid,
             found["sid"],
