@@ -37,9 +37,9 @@ _LIST_FILTERS = ("Beta", "FriendlyName", "PhoneNumber", "Origin")
 CONFIG_FIELDS: dict[str, tuple[str, str]] = {
     "ApiVersion": ("api_version", "str"),
     "FriendlyName": ("friendly_name", "name"),
-    "VoiceUrl": ("voice_url", "url"),
+    "VoiceUrl": ("voice_url", "url or null"),
     "VoiceMethod": ("voice_method", "method"),
-    "VoiceFallbackUrl": ("voice_fallback_url", "url"),
+    "VoiceFallbackUrl": ("voice_fallback_url", "url or null"),
     "VoiceFallbackMethod": ("voice_fallback_method", "method"),
     "VoiceCallerIdLookup": ("voice_caller_id_lookup", "bool"),
     "VoiceApplicationSid": ("voice_application_sid", "sid:AP"),
