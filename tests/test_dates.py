@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from twilio_async import dates
 from twilio_async.dates import (
+    cached_rfc2822_source,
     format_iso8601,
     format_rfc2822,
     parse_cached_rfc2822,
@@ -228,6 +229,23 @@ def test_parse_datetime_learns_nothing_from_odd_text(text: str, fresh_memo: None
             parse_cached_rfc2822(text)
     assert parse_datetime(SEED_DATE) == datetime(2015, 7, 30, 23, 19, 4, tzinfo=UTC)
     assert parse_cached_rfc2822(SEED_DATE) == parse_datetime(SEED_DATE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [SEED_DATE, "Thu, 30 Jul 2015 16:19:04 -0700", "Thu, 30 Jul 2015 25:19:04 +0000", "x", ""],
+)
+def test_the_inline_source_reads_as_parse_cached_rfc2822(text: str) -> None:
+    parse_datetime(SEED_DATE)  # the day and offset of SEED_DATE are seen
+    source, names = cached_rfc2822_source("text")
+    inline = eval(f"lambda text: {source}", dict(names))
+    try:
+        expected: object = parse_cached_rfc2822(text)
+    except (KeyError, ValueError) as exc:
+        with pytest.raises(type(exc)):
+            inline(text)
+    else:
+        assert inline(text) == expected
 
 
 def test_parse_cached_rfc2822_reads_only_what_parse_datetime_has_seen(fresh_memo: None) -> None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import email.utils
 import re
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 __all__ = [
+    "cached_rfc2822_source",
     "format_iso8601",
     "format_rfc2822",
     "parse_cached_rfc2822",
@@ -76,12 +78,25 @@ def _learn(text: str) -> bool:
 
 
 def parse_cached_rfc2822(text: str) -> datetime:
-    """The hot path of :func:`parse_datetime`, which the converter's generated code calls
-    for every date of every record: ``text`` in Twilio's exact RFC 2822 shape, with a day
-    and offset already seen. Raises ``KeyError`` for any other text (:func:`parse_datetime`
-    reads it, and learns its day and offset) and ``ValueError`` for an impossible time.
+    """The hot path of :func:`parse_datetime`: ``text`` in Twilio's exact RFC 2822 shape,
+    with a day and offset already seen. Raises ``KeyError`` for any other text
+    (:func:`parse_datetime` reads it, and learns its day and offset) and ``ValueError`` for
+    an impossible time.
     """
     return _fromisoformat(_HEADS[text[:_HEAD]] + text[_HEAD:_TIME_END] + _TAILS[text[_TIME_END:]])
+
+
+def cached_rfc2822_source(variable: str) -> tuple[str, dict[str, Any]]:
+    """:func:`parse_cached_rfc2822` of the string in ``variable``, as the source text of an
+    expression, and the names it needs bound: for generated code that reads many dates
+    (the converter's, two per phone number: inline, 0.9k instructions less per phone
+    number than a call, 1.2% of a streamed record). The caches are cleared, never replaced,
+    so bound names stay valid."""
+    v = variable
+    head, time = f"{v}[:{_HEAD}]", f"{v}[{_HEAD}:{_TIME_END}]"
+    source = f"_rfc2822_iso(_rfc2822_heads[{head}] + {time} + _rfc2822_tails[{v}[{_TIME_END}:]])"
+    names = {"_rfc2822_iso": _fromisoformat, "_rfc2822_heads": _HEADS, "_rfc2822_tails": _TAILS}
+    return source, names
 
 
 def _fast_rfc2822(text: str) -> datetime | None:
