@@ -78,6 +78,7 @@ _json: st.SearchStrategy[Any] = st.recursive(
     ),
     max_leaves=8,
 )
+_finite = st.floats(allow_nan=False, allow_infinity=False)
 _flat_maps = st.dictionaries(_texts, _texts, max_size=3)
 ABSENT = object()
 
@@ -100,6 +101,7 @@ def _typical(tp: Any) -> st.SearchStrategy[Any]:
     return {
         str: st.one_of(st.none(), _texts),
         bool: st.sampled_from([True, False, None]),
+        float: st.one_of(st.none(), _finite),
         datetime: st.one_of(st.none(), _twilio_dates),
         Mapping: st.one_of(st.none(), _flat_maps),
         "model": st.one_of(st.none(), _records(tp, all_keys=True)),
@@ -115,6 +117,8 @@ def _odd(tp: Any) -> st.SearchStrategy[Any]:
     return {
         str: st.one_of(st.integers(), st.floats(allow_nan=False)),  # unquoted numbers
         bool: st.sampled_from(["", *loose_bools, 1, 0, 1.0, 0.0, " true ", "\tfalse\n"]),
+        # Twilio sends latitude/longitude as strings; integers are numbers too.
+        float: st.one_of(st.just(""), _finite.map(repr), st.integers()),
         datetime: st.one_of(st.just(""), _odd_dates),
         Mapping: st.dictionaries(_texts, _json, max_size=3),
         "model": st.one_of(st.just(""), _records(tp)),
@@ -184,6 +188,7 @@ def test_fast_path_equals_the_reference_on_valid_records(cls: type, data: st.Dat
 _INVALID: dict[Any, list[Any]] = {
     str: [True, False, {"a": 1}, [1]],
     bool: ["maybe", 2, -1, 0.5, [True], {}],
+    float: [True, "north", "nan", "inf", float("inf"), [1.0], {}],
     datetime: ["soon", 1438298344, ["2016-04-07"], "Thu, 31 Feb 2015 23:19:04 +0000"],
     Enum: [5, True, ["none"], {}],
     Mapping: [["a"], 5, "text", True],

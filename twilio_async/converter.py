@@ -35,6 +35,7 @@ stream cost 1.02x the instructions of the bench's floor (a hand-written aiohttp 
 from __future__ import annotations
 
 import linecache
+import math
 import operator
 import textwrap
 import types
@@ -104,6 +105,22 @@ def _to_datetime(value: Any, _: Any = None) -> datetime | None:
     if isinstance(value, str):
         return parse_datetime(value)
     raise ValueError(f"not a date: {value!r}")
+
+
+def _to_float(value: Any, _: Any = None) -> float | None:
+    """Numbers, or numbers in strings (real Twilio sends latitude/longitude as strings
+    though its spec says number); never a boolean, NaN or an infinity."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"not a number: {value!r}")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"not a number: {value!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number: {value!r}")
+    return number
 
 
 def _to_enum(value: Any, enum: type[Enum]) -> Enum | None:
@@ -473,6 +490,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(datetime, _to_datetime)
     conv.register_structure_hook(bool, _to_bool)
     conv.register_structure_hook(str, _to_str)
+    conv.register_structure_hook(float, _to_float)
     conv.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, OpenEnum), _to_enum
     )
