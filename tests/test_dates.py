@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import tracemalloc
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
@@ -13,8 +14,10 @@ from hypothesis import strategies as st
 
 from twilio_async import dates
 from twilio_async.dates import (
+    cached_rfc2822_source,
     format_iso8601,
     format_rfc2822,
+    parse_cached_rfc2822,
     parse_datetime,
     parse_iso8601,
     parse_rfc2822,
@@ -26,15 +29,14 @@ MARKETPLACE_DATE = "2016-04-07T23:52:28Z"  # marketplace v1 examples
 
 
 @pytest.fixture
-def fresh_memo() -> Iterator[dict[str, str]]:
-    """Empty caches for this test only, so tests do not see each other's entries; yields
-    the head cache."""
-    # The caches are cleared, never replaced (generated converter code holds them).
-    saved = (dict(dates.HEADS), dict(dates.TAILS))
-    dates.HEADS.clear()
-    dates.TAILS.clear()
-    yield dates.HEADS
-    for cache, old in zip((dates.HEADS, dates.TAILS), saved, strict=True):
+def fresh_memo() -> Iterator[None]:
+    """Nothing learnt yet, for this test only: the first parse of a date takes the path
+    that learns its day and offset, as in a fresh process."""
+    saved = (dict(dates._HEADS), dict(dates._TAILS))
+    dates._HEADS.clear()
+    dates._TAILS.clear()
+    yield
+    for cache, old in zip((dates._HEADS, dates._TAILS), saved, strict=True):
         cache.clear()
         cache.update(old)
 
@@ -166,35 +168,45 @@ def test_iso8601_invalid_raises_value_error_with_the_text(text: str) -> None:
 # --- parse_datetime: dispatch and memo ---------------------------------------------------------
 
 
-def test_parse_datetime_dispatches_both_formats(fresh_memo: dict[str, str]) -> None:
+def test_parse_datetime_dispatches_both_formats(fresh_memo: None) -> None:
     assert parse_datetime(SEED_DATE) == parse_rfc2822(SEED_DATE)
     assert parse_datetime(MARKETPLACE_DATE) == parse_iso8601(MARKETPLACE_DATE)
     assert parse_datetime(f"  {MARKETPLACE_DATE}\n") == parse_iso8601(MARKETPLACE_DATE)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\t\n"])
-def test_parse_datetime_refuses_blank_text(text: str, fresh_memo: dict[str, str]) -> None:
+def test_parse_datetime_refuses_blank_text(text: str, fresh_memo: None) -> None:
     with pytest.raises(ValueError, match="empty date"):
         parse_datetime(text)
 
 
 @pytest.mark.parametrize("text", ["Thu, 31 Feb 2015 23:19:04 +0000", "2016-02-30T00:00:00Z", "x"])
-def test_parse_datetime_invalid_raises_every_time(text: str, fresh_memo: dict[str, str]) -> None:
+def test_parse_datetime_invalid_raises_every_time(text: str, fresh_memo: None) -> None:
     for _ in range(2):
         with pytest.raises(ValueError, match="invalid"):
             parse_datetime(text)
 
 
-def test_parse_datetime_head_cache_is_bounded(fresh_memo: dict[str, str]) -> None:
+def test_parse_datetime_memory_stays_bounded_over_endless_distinct_days(
+    fresh_memo: None,
+) -> None:
+    # What parse_datetime learns is bounded: after the first few thousand distinct days,
+    # ten thousand more hold no more memory than the first did.
     start = datetime(2015, 1, 1, tzinfo=UTC)
-    limit = dates._CACHE_LIMIT
-    sizes = []
-    for i in range(limit + 500):
-        moment = start + timedelta(days=i, seconds=i)
-        assert parse_datetime(format_rfc2822(moment)) == moment
-        sizes.append(len(fresh_memo))
-    assert max(sizes) <= limit
-    assert max(sizes) == limit  # it does fill up before being cleared
+    batch = 10_000
+    held = []
+    tracemalloc.start()
+    try:
+        for round_ in range(3):
+            for i in range(round_ * batch, (round_ + 1) * batch):
+                moment = start + timedelta(days=i, seconds=i)
+                assert parse_datetime(format_rfc2822(moment)) == moment
+            held.append(tracemalloc.get_traced_memory()[0])
+    finally:
+        tracemalloc.stop()
+    # Unbounded, each batch would add about 2 MB (10k heads); bounded, the later batches
+    # replace what the first learnt.
+    assert held[2] - held[0] < 500_000, held
 
 
 @pytest.mark.parametrize(
@@ -207,22 +219,61 @@ def test_parse_datetime_head_cache_is_bounded(fresh_memo: dict[str, str]) -> Non
         "Thu, 30 Jul 2015 23:19:04 +00:0",  # not an offset either
     ],
 )
-def test_parse_datetime_caches_only_valid_heads_and_tails(
-    text: str, fresh_memo: dict[str, str]
-) -> None:
+def test_parse_datetime_learns_nothing_from_odd_text(text: str, fresh_memo: None) -> None:
     # The tolerant parser may still read some of these ("*0000" as an unknown zone): what
-    # matters here is that the fast path never learns them.
-    with contextlib.suppress(ValueError):
-        parse_datetime(text)
-    assert fresh_memo == {}
-    assert dates.TAILS == {}
+    # matters is that the fast path never takes them, then or later.
+    for _ in range(2):
+        with contextlib.suppress(ValueError):
+            assert parse_datetime(text) == parse_rfc2822(text)
+        with pytest.raises(KeyError):
+            parse_cached_rfc2822(text)
     assert parse_datetime(SEED_DATE) == datetime(2015, 7, 30, 23, 19, 4, tzinfo=UTC)
-    assert fresh_memo == {"Thu, 30 Jul 2015 ": "2015-07-30T"}
-    assert dates.TAILS == {" +0000": "+00:00"}
+    assert parse_cached_rfc2822(SEED_DATE) == parse_datetime(SEED_DATE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [SEED_DATE, "Thu, 30 Jul 2015 16:19:04 -0700", "Thu, 30 Jul 2015 25:19:04 +0000", "x", ""],
+)
+def test_the_inline_source_reads_as_parse_cached_rfc2822(text: str) -> None:
+    parse_datetime(SEED_DATE)  # the day and offset of SEED_DATE are seen
+    source, names = cached_rfc2822_source("text")
+    inline = eval(f"lambda text: {source}", dict(names))
+    try:
+        expected: object = parse_cached_rfc2822(text)
+    except (KeyError, ValueError) as exc:
+        with pytest.raises(type(exc)):
+            inline(text)
+    else:
+        assert inline(text) == expected
+
+
+def test_parse_cached_rfc2822_reads_only_what_parse_datetime_has_seen(fresh_memo: None) -> None:
+    west = "Thu, 30 Jul 2015 16:19:04 -0700"
+    with pytest.raises(KeyError):
+        parse_cached_rfc2822(west)  # nothing seen yet
+    first = parse_datetime(west)  # learns the day and the offset
+    again = parse_cached_rfc2822(west)
+    assert again == first == email.utils.parsedate_to_datetime(west)
+    assert again.utcoffset() == first.utcoffset() == timedelta(hours=-7)
+    # The same day at another time and the same offset on that day: both seen.
+    assert parse_cached_rfc2822("Thu, 30 Jul 2015 01:02:03 -0700") == datetime(
+        2015, 7, 30, 8, 2, 3, tzinfo=UTC
+    )
+    for other in (
+        MARKETPLACE_DATE,
+        "30 Jul 2015 16:19:04 -0700",
+        "",
+        "Thu, 30 Jul 2015 16:19:04 +0100",
+    ):
+        with pytest.raises(KeyError):
+            parse_cached_rfc2822(other)
+    with pytest.raises(ValueError, match="hour"):
+        parse_cached_rfc2822("Thu, 30 Jul 2015 25:19:04 -0700")  # seen day, impossible time
 
 
 def test_parse_datetime_cached_head_with_an_impossible_time_still_fails(
-    fresh_memo: dict[str, str],
+    fresh_memo: None,
 ) -> None:
     parse_datetime(SEED_DATE)
     for text in ("Thu, 30 Jul 2015 25:19:04 +0000", "Thu, 30 Jul 2015 23:1x:04 +0000"):
@@ -230,7 +281,7 @@ def test_parse_datetime_cached_head_with_an_impossible_time_still_fails(
             parse_datetime(text)
 
 
-def test_parse_datetime_cached_parts_keep_each_offset(fresh_memo: dict[str, str]) -> None:
+def test_parse_datetime_cached_parts_keep_each_offset(fresh_memo: None) -> None:
     west = parse_datetime("Thu, 30 Jul 2015 16:19:04 -0700")
     east = parse_datetime("Thu, 30 Jul 2015 16:19:04 +0530")
     assert west.utcoffset() == timedelta(hours=-7)
@@ -319,15 +370,13 @@ def test_rfc2822_fast_path_agrees_with_email_utils(value: datetime) -> None:
     "text",
     ["30 Jul 2015 23:19:04 +0000", "3 Jul 2015 23:19:04 -0000", "30 Jul 2015 16:19:04 -0700"],
 )
-def test_parse_datetime_reads_rfc2822_without_weekday(
-    text: str, fresh_memo: dict[str, str]
-) -> None:
+def test_parse_datetime_reads_rfc2822_without_weekday(text: str, fresh_memo: None) -> None:
     # The weekday is optional in RFC 2822, so a leading digit does not mean ISO 8601.
     assert parse_datetime(text) == parse_rfc2822(text)
 
 
 def test_parse_datetime_error_for_digit_led_garbage_names_the_text(
-    fresh_memo: dict[str, str],
+    fresh_memo: None,
 ) -> None:
     with pytest.raises(ValueError, match="invalid") as info:
         parse_datetime("30 lemons")

@@ -11,7 +11,6 @@ import pytest
 from yarl import URL
 
 from twilio_async.testing import FakeTwilio
-from twilio_async.transport import Credentials
 
 # The fields of the spec's available_phone_number_* schemas and of the search envelope.
 NUMBER_FIELDS = {
@@ -44,8 +43,7 @@ ENVELOPE = {
 
 @pytest.fixture
 async def http(fake: FakeTwilio) -> AsyncIterator[aiohttp.ClientSession]:
-    auth = {"Authorization": Credentials(fake.account_sid, fake.auth_token).authorization()}
-    async with aiohttp.ClientSession(base_url=fake.url, headers=auth) as session:
+    async with fake.session() as session:
         yield session
 
 
@@ -166,11 +164,9 @@ async def test_a_search_answers_the_spec_envelope_with_at_most_30_numbers(
 
 
 async def test_the_inventory_is_the_same_in_every_fake(http: aiohttp.ClientSession) -> None:
-    async with FakeTwilio() as other:
-        auth = {"Authorization": Credentials(other.account_sid, other.auth_token).authorization()}
-        async with aiohttp.ClientSession(base_url=other.url, headers=auth) as session:
-            theirs = await search(session, other, "US/TollFree")
-            again = await search(session, other, "US/TollFree")
+    async with FakeTwilio() as other, other.session() as session:
+        theirs = await search(session, other, "US/TollFree")
+        again = await search(session, other, "US/TollFree")
     assert theirs == again
     assert len(theirs) == 30
     assert all(n["phone_number"].startswith("+1800") for n in theirs)
@@ -393,18 +389,16 @@ async def test_purchases_by_area_code_draw_from_the_inventory_in_order(
 
 
 async def test_the_inventory_size_is_configurable(http: aiohttp.ClientSession) -> None:
-    async with FakeTwilio(inventory_size=4) as small:
-        auth = {"Authorization": Credentials(small.account_sid, small.auth_token).authorization()}
-        async with aiohttp.ClientSession(base_url=small.url, headers=auth) as session:
-            found = await search(session, small, AreaCode="404")
-            assert len(found) == 4
-            for _ in range(4):
-                assert (await buy(session, small, AreaCode="404"))[0] == 201
-            assert await search(session, small, AreaCode="404") == []
-            status, body = await buy(session, small, AreaCode="404")
-            assert (status, body["code"]) == (400, 21452)
-            small.inventory.size = 10  # the same numbers come first; gone ones stay gone
-            assert len(await search(session, small, AreaCode="404")) == 6
+    async with FakeTwilio(inventory_size=4) as small, small.session() as session:
+        found = await search(session, small, AreaCode="404")
+        assert len(found) == 4
+        for _ in range(4):
+            assert (await buy(session, small, AreaCode="404"))[0] == 201
+        assert await search(session, small, AreaCode="404") == []
+        status, body = await buy(session, small, AreaCode="404")
+        assert (status, body["code"]) == (400, 21452)
+        small.inventory.size = 10  # the same numbers come first; gone ones stay gone
+        assert len(await search(session, small, AreaCode="404")) == 6
     with pytest.raises(ValueError, match="size"):
         FakeTwilio(inventory_size=-1)
 
@@ -418,3 +412,19 @@ async def test_exhausted_area_codes_have_nothing(
     assert all(
         not n["phone_number"].startswith("+1415") for n in await search(http, fake, PageSize="30")
     )
+
+
+async def test_a_bought_number_keeps_what_the_search_said_of_it(
+    fake: FakeTwilio, http: aiohttp.ClientSession
+) -> None:
+    no_sms = (await search(http, fake, AreaCode="512", SmsEnabled="false"))[0]
+    status, body = await buy(http, fake, PhoneNumber=no_sms["phone_number"])
+    assert status == 201
+    assert body["capabilities"] == no_sms["capabilities"]
+    assert body["capabilities"]["sms"] is False
+    assert (body["type"], body["friendly_name"]) == ("local", no_sms["friendly_name"])
+    london = (await search(http, fake, "GB/Local"))[0]
+    status, body = await buy(http, fake, PhoneNumber=london["phone_number"])
+    assert (status, body["type"], body["address_requirements"]) == (201, "local", "local")
+    mobile = (await search(http, fake, "GB/Mobile"))[0]
+    assert (await buy(http, fake, PhoneNumber=mobile["phone_number"]))[1]["type"] == "mobile"

@@ -13,7 +13,6 @@ import pytest
 from twilio_async.dates import parse_iso8601, parse_rfc2822
 from twilio_async.testing import FakeTwilio
 from twilio_async.testing.marketplace import configuration_problem
-from twilio_async.transport import Credentials
 
 VOICEBASE = "VoiceBase High Accuracy Transcription"
 NOMOROBO = "Nomorobo Spam Score"
@@ -21,15 +20,9 @@ ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 RFC2822 = re.compile(r"^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0000$")
 
 
-def auth(sid: str, token: str) -> dict[str, str]:
-    return {"Authorization": Credentials(sid, token).authorization()}
-
-
 @pytest.fixture
 async def http(fake: FakeTwilio) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(
-        base_url=fake.url, headers=auth(fake.account_sid, fake.auth_token)
-    ) as session:
+    async with fake.session() as session:
         yield session
 
 
@@ -211,9 +204,7 @@ async def test_installs_are_private_to_the_authenticated_account(
 ) -> None:
     mine = await install(http, fake)
     other = fake.state.add_account()
-    async with aiohttp.ClientSession(
-        base_url=fake.url, headers=auth(other.sid, other.auth_token)
-    ) as theirs:
+    async with fake.session(account_sid=other.sid, auth_token=other.auth_token) as theirs:
         status, body = await call(theirs, "GET", "/v1/InstalledAddOns")
         assert (status, body["installed_add_ons"]) == (200, [])
         path = f"/v1/InstalledAddOns/{mine['sid']}"

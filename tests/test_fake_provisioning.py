@@ -63,9 +63,7 @@ async def limited() -> AsyncIterator[tuple[FakeTwilio, Gate, aiohttp.ClientSessi
     gate = Gate(fake, holding=3)
     async with (
         fake,
-        aiohttp.ClientSession(
-            base_url=fake.url, headers=auth(fake.account_sid, fake.auth_token)
-        ) as session,
+        fake.session() as session,
     ):
         yield fake, gate, session
 
@@ -100,9 +98,7 @@ async def test_requests_beyond_the_account_limit_get_429_and_are_not_processed(
     assert ET.fromstring(text).findtext("RestException/Code") == "20429"
     # Another account has its own limit.
     sub = fake.state.accounts[fake.create_subaccount()]
-    async with aiohttp.ClientSession(
-        base_url=fake.url, headers=auth(sub.sid, sub.auth_token)
-    ) as other:
+    async with fake.session(account_sid=sub.sid, auth_token=sub.auth_token) as other:
         status, _ = await call(other, "GET", numbers(fake, account_sid=sub.sid))
     assert status == 200
     gate.open.set()
@@ -140,9 +136,7 @@ async def test_the_limit_can_be_changed_and_lifted(
 async def test_latency_for_every_request_and_per_method_and_path() -> None:
     async with (
         FakeTwilio(latency=0.2) as fake,
-        aiohttp.ClientSession(
-            base_url=fake.url, headers=auth(fake.account_sid, fake.auth_token)
-        ) as session,
+        fake.session() as session,
     ):
         started = time.monotonic()
         assert (await call(session, "GET", numbers(fake)))[0] == 200
@@ -173,9 +167,7 @@ async def test_the_next_purchases_are_committed_and_their_answers_lost(
     fake.inject(
         Fault(drop_after_commit=True, method="POST", path="/IncomingPhoneNumbers.json", times=2)
     )
-    async with aiohttp.ClientSession(
-        base_url=fake.url, headers=auth(fake.account_sid, fake.auth_token)
-    ) as session:
+    async with fake.session() as session:
         for phone in ("+14155550111", "+14155550112"):
             with pytest.raises(aiohttp.ServerDisconnectedError):
                 await call(session, "POST", numbers(fake), data={"PhoneNumber": phone})
@@ -196,9 +188,7 @@ async def dropped_purchases(seed: int, count: int = 100) -> list[int]:
     """Which of ``count`` purchases, sent one after another, lose their answer."""
     async with (
         FakeTwilio() as fake,
-        aiohttp.ClientSession(
-            base_url=fake.url, headers=auth(fake.account_sid, fake.auth_token)
-        ) as session,
+        fake.session() as session,
     ):
         fake.inject(
             Fault(drop_after_commit=True, method="POST", fraction=0.1, seed=seed, times=None)
@@ -234,9 +224,7 @@ def test_fault_arguments_are_checked() -> None:
 
 async def test_purchases_updates_and_releases_are_counted_per_number(fake: FakeTwilio) -> None:
     fake.inject(Fault(status=429, method="POST", path="/IncomingPhoneNumbers.json"))
-    async with aiohttp.ClientSession(
-        base_url=fake.url, headers=auth(fake.account_sid, fake.auth_token)
-    ) as session:
+    async with fake.session() as session:
         statuses = []
         for _ in range(2):  # the first is refused with 429, not processed: a safe retry
             status, body = await call(

@@ -17,13 +17,11 @@ import pytest
 
 import twilio_async.testing
 from twilio_async.testing import FakeTwilio
-from twilio_async.transport import Credentials
 
 
 @pytest.fixture
 async def http(fake: FakeTwilio) -> AsyncIterator[aiohttp.ClientSession]:
-    auth = {"Authorization": Credentials(fake.account_sid, fake.auth_token).authorization()}
-    async with aiohttp.ClientSession(base_url=fake.url, headers=auth) as session:
+    async with fake.session() as session:
         yield session
 
 
@@ -50,8 +48,7 @@ async def test_missing_or_wrong_credentials_get_401_20003(fake: FakeTwilio) -> N
         "status": 401,
     }
     assert response.headers["WWW-Authenticate"].startswith("Basic")
-    wrong = {"Authorization": Credentials(fake.account_sid, "wrong").authorization()}
-    async with aiohttp.ClientSession(base_url=fake.url, headers=wrong) as session:
+    async with fake.session(auth_token="wrong") as session:
         assert (await call(session, "GET", numbers_path(fake)))[0] == 401
 
 

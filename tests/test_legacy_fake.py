@@ -11,7 +11,6 @@ import aiohttp
 import pytest
 
 from twilio_async.testing import FakeTwilio, Fault
-from twilio_async.transport import Credentials
 from twilio_async.xml import parse_xml
 
 PACIFIC = timezone(timedelta(hours=-7))
@@ -37,8 +36,7 @@ DOCUMENTED_ORDER = [
 
 @pytest.fixture
 async def http(fake: FakeTwilio) -> AsyncIterator[aiohttp.ClientSession]:
-    auth = {"Authorization": Credentials(fake.account_sid, fake.auth_token).authorization()}
-    async with aiohttp.ClientSession(base_url=fake.url, headers=auth) as session:
+    async with fake.session() as session:
         yield session
 
 

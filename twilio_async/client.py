@@ -13,7 +13,7 @@ from typing_extensions import Self
 from yarl import URL
 
 from .errors import ConfigurationError, InvalidSidError
-from .hosts import Hosts, Product
+from .hosts import Hosts, Product, base_url_from, refuse_fake_secret_off_loopback
 from .retry import RetryPolicy
 from .sids import validate_sid
 from .transport import Credentials, Transport, is_client_timeout
@@ -167,7 +167,8 @@ class Client:
 
     Credentials come from the arguments or from ``TWILIO_ACCOUNT_SID`` /
     ``TWILIO_AUTH_TOKEN`` (or ``TWILIO_API_KEY`` / ``TWILIO_API_SECRET``); the region and
-    edge from ``region``/``edge`` or ``TWILIO_REGION`` / ``TWILIO_EDGE``.
+    edge from ``region``/``edge`` or ``TWILIO_REGION`` / ``TWILIO_EDGE``; ``base_url`` from
+    ``TWILIO_BASE_URL`` when not passed.
 
     One client holds one aiohttp session (created on first use, inside the running event
     loop) shared by every request; use it for the life of your service and close it with
@@ -226,7 +227,7 @@ class Client:
         self.hosts = Hosts.resolve(
             region=region if region is not None else env.get("TWILIO_REGION"),
             edge=edge if edge is not None else env.get("TWILIO_EDGE"),
-            base_url=base_url,
+            base_url=base_url_from(base_url, env),
             overrides={
                 Product.API: api_base_url,
                 Product.MARKETPLACE: marketplace_base_url,
@@ -241,6 +242,7 @@ class Client:
             session=session,
             user_agent_extra=user_agent_extra,
         )
+        refuse_fake_secret_off_loopback(credentials.password, self.hosts)  # nothing sent yet
 
     @cached_property
     def _core(self) -> Core:

@@ -12,10 +12,13 @@ from __future__ import annotations
 import email.utils
 import re
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 __all__ = [
+    "cached_rfc2822_source",
     "format_iso8601",
     "format_rfc2822",
+    "parse_cached_rfc2822",
     "parse_datetime",
     "parse_iso8601",
     "parse_rfc2822",
@@ -39,20 +42,19 @@ _MONTH_DIGITS = {name: f"{number:02d}" for name, number in _MONTHS.items()}
 # offset), and rewrites it as ISO 8601 for the C-implemented ``fromisoformat``. Heads and
 # tails are cached once validated: a page of an inventory spans few days and fewer offsets,
 # so nearly every lookup hits. A hit on both caches also proves the text's layout (length,
-# separators), so the hot path needs no further checks. The converter inlines this path in
-# its generated code (it reads these two dicts, which are cleared, never replaced). Both
-# are bounded.
-HEADS: dict[str, str] = {}
-TAILS: dict[str, str] = {}
+# separators), so the hot path needs no further checks. Both are bounded.
+_HEADS: dict[str, str] = {}
+_TAILS: dict[str, str] = {}
 _CACHE_LIMIT = 4096
-HEAD, TIME_END = 17, 25  # text[:HEAD] is the head, text[HEAD:TIME_END] the time
+_HEAD, _TIME_END = 17, 25  # text[:_HEAD] is the head, text[_HEAD:_TIME_END] the time
+_fromisoformat = datetime.fromisoformat
 
 
 def _learn(text: str) -> bool:
     """Cache the head and tail of ``text`` if it has Twilio's exact RFC 2822 shape."""
     if len(text) != 31 or text[3:5] != ", " or text[25] != " ":
         return False
-    head, tail = text[:HEAD], text[TIME_END:]
+    head, tail = text[:_HEAD], text[_TIME_END:]
     day, month, year = head[5:7], _MONTH_DIGITS.get(head[8:11]), head[12:16]
     zone = tail[1:]
     if not (
@@ -67,31 +69,47 @@ def _learn(text: str) -> bool:
         and zone[1:].isdigit()
     ):
         return False
-    for cache in (HEADS, TAILS):
+    for cache in (_HEADS, _TAILS):
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
-    HEADS[head] = f"{year}-{month}-{day}T"
-    TAILS[tail] = f"{zone[:3]}:{zone[3:]}"
+    _HEADS[head] = f"{year}-{month}-{day}T"
+    _TAILS[tail] = f"{zone[:3]}:{zone[3:]}"
     return True
+
+
+def parse_cached_rfc2822(text: str) -> datetime:
+    """The hot path of :func:`parse_datetime`: ``text`` in Twilio's exact RFC 2822 shape,
+    with a day and offset already seen. Raises ``KeyError`` for any other text
+    (:func:`parse_datetime` reads it, and learns its day and offset) and ``ValueError`` for
+    an impossible time.
+    """
+    return _fromisoformat(_HEADS[text[:_HEAD]] + text[_HEAD:_TIME_END] + _TAILS[text[_TIME_END:]])
+
+
+def cached_rfc2822_source(variable: str) -> tuple[str, dict[str, Any]]:
+    """:func:`parse_cached_rfc2822` of the string in ``variable``, as the source text of an
+    expression, and the names it needs bound: for generated code that reads many dates
+    (the converter's, two per phone number: inline, 0.9k instructions less per phone
+    number than a call, 1.2% of a streamed record). The caches are cleared, never replaced,
+    so bound names stay valid."""
+    v = variable
+    head, time = f"{v}[:{_HEAD}]", f"{v}[{_HEAD}:{_TIME_END}]"
+    source = f"_rfc2822_iso(_rfc2822_heads[{head}] + {time} + _rfc2822_tails[{v}[{_TIME_END}:]])"
+    names = {"_rfc2822_iso": _fromisoformat, "_rfc2822_heads": _HEADS, "_rfc2822_tails": _TAILS}
+    return source, names
 
 
 def _fast_rfc2822(text: str) -> datetime | None:
     """``text`` in Twilio's exact RFC 2822 shape, via ``fromisoformat``; None for any other
     shape or an impossible date ("31 Feb", "25:00:00": the tolerant parser words the error).
     """
-    head = HEADS.get(text[:HEAD])
-    tail = TAILS.get(text[TIME_END:])
-    if head is None or tail is None:
-        if not _learn(text):
-            return None
-        head, tail = HEADS[text[:HEAD]], TAILS[text[TIME_END:]]
     try:
-        return _fromisoformat(head + text[HEAD:TIME_END] + tail)
+        try:
+            return parse_cached_rfc2822(text)
+        except KeyError:
+            return parse_cached_rfc2822(text) if _learn(text) else None
     except ValueError:
         return None
-
-
-_fromisoformat = datetime.fromisoformat
 
 
 def parse_rfc2822(text: str) -> datetime:
@@ -156,8 +174,21 @@ def parse_iso8601(text: str) -> datetime:
 
 
 def parse_datetime(text: str) -> datetime:
-    """Parse either Twilio date format: ISO 8601 starts with a four-digit year; RFC 2822
-    starts with a weekday or (the weekday being optional) a one- or two-digit day."""
+    """Parse either Twilio date format into an aware ``datetime``; ``ValueError`` if neither.
+
+    The converter calls this for every date of every record, so Twilio's exact RFC 2822
+    shape with an already seen day and offset is one expression (two cache lookups, a
+    ``fromisoformat``); anything else takes :func:`_parse_any`, which learns.
+    """
+    try:
+        return parse_cached_rfc2822(text)
+    except (KeyError, ValueError):
+        return _parse_any(text)
+
+
+def _parse_any(text: str) -> datetime:
+    """ISO 8601 starts with a four-digit year; RFC 2822 starts with a weekday or (the
+    weekday being optional) a one- or two-digit day."""
     fast = _fast_rfc2822(text)
     if fast is not None:
         return fast

@@ -8,6 +8,7 @@ region ``us1``; a region without an edge gives ``{product}.{region}.twilio.com``
 from __future__ import annotations
 
 import enum
+import ipaddress  # loaded by yarl already
 import re
 from collections.abc import Mapping
 
@@ -16,7 +17,22 @@ from yarl import URL
 
 from .errors import ConfigurationError, UnsafeURLError
 
-__all__ = ["Hosts", "Product", "resolve_link"]
+__all__ = [
+    "BASE_URL_VARIABLE",
+    "FAKE_SECRET_PREFIX",
+    "Hosts",
+    "Product",
+    "base_url_from",
+    "refuse_fake_secret_off_loopback",
+    "resolve_link",
+]
+
+BASE_URL_VARIABLE = "TWILIO_BASE_URL"
+"""The environment variable that sends every product to one origin (like ``base_url=``)."""
+
+FAKE_SECRET_PREFIX = "fake-twilio-"
+"""Every secret the bundled fake Twilio (:mod:`twilio_async.testing`) issues starts with
+this; a real auth token (32 hex digits) or API key secret (32 letters and digits) cannot."""
 
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
@@ -54,6 +70,40 @@ def _origin(value: str | URL, *, param: str) -> URL:
         raise ConfigurationError(f"{param} must not have a query or fragment", param=param)
     # Keep an optional path prefix (a proxy mounted under /twilio), without trailing slash.
     return url.with_path(url.path.rstrip("/") or "/")
+
+
+def base_url_from(argument: str | URL | None, environ: Mapping[str, str]) -> str | URL | None:
+    """``base_url=`` if given, else ``TWILIO_BASE_URL`` (checked, and named if malformed)."""
+    if argument is not None:
+        return argument
+    value = environ.get(BASE_URL_VARIABLE) or None
+    return None if value is None else _origin(value, param=BASE_URL_VARIABLE)
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host is None:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_fake_secret_off_loopback(secret: str, hosts: Hosts) -> None:
+    """Raise :class:`ConfigurationError` if ``secret`` was issued by the fake Twilio and
+    any product would be sent to a host off this machine (the secret is never named)."""
+    if not secret.startswith(FAKE_SECRET_PREFIX):
+        return
+    for product, origin in hosts.origins.items():
+        if not _is_loopback(origin.host):
+            raise ConfigurationError(
+                f"these credentials were issued by the fake Twilio (twilio_async.testing) and "
+                f"are only sent to it, on a loopback host, but the {product.value} base URL is "
+                f"{origin.host!r}: set {BASE_URL_VARIABLE} (or base_url=) to the fake's URL",
+                param="base_url",
+            )
 
 
 def regional_origin(product: Product, *, region: str | None, edge: str | None) -> URL:

@@ -48,30 +48,40 @@ _COUNTRY = _ROOT + "/{country_code}"
 
 
 class _SearchPattern:
-    """``contains``: 2-16 of letters, digits and the meta-characters ``* % + $``.
+    """``contains``: Twilio's documented pattern rules, checked in this order.
 
-    Twilio's documented rules checked here: ``+`` only first (anchors the start), ``$``
-    only last (anchors the end), and a pattern with a wildcard (``*`` one character,
-    ``%`` any run) holds at least two letters or digits. Finer rules stay Twilio's to judge.
+    2-16 characters of letters, digits and the meta-characters ``*`` (one character),
+    ``%`` (any run), ``+`` (first: anchors the start) and ``$`` (last: anchors the end);
+    wildcards only before or after the letters and digits, of which there are at least
+    two; ``+``/``$`` not next to a wildcard (the meta-characters "can't be adjacent").
     """
 
     allows_blank = False
-    _SHAPE = re.compile(r"\+?[0-9A-Za-z*%]*\$?")
+    _CHARACTERS = re.compile(r"[0-9A-Za-z*%+$]+")
 
     def check(self, param: str, value: str) -> None:
-        problem = None
-        if not 2 <= len(value) <= 16:
-            problem = f"2 to 16 characters long (got {len(value)})"
-        elif not self._SHAPE.fullmatch(value):
-            problem = (
-                "letters, digits and the wildcards '*' and '%', with '+' only at the start "
-                "and '$' only at the end"
-            )
-        else:
-            wildcards = "*" in value or "%" in value
-            needed = 2 if wildcards else 1  # Twilio's rule for wildcards; any pattern needs 1
-            if sum(c.isalnum() for c in value) < needed:
-                problem = f"at least {needed} letter(s) or digit(s) besides its meta-characters"
+        anchored_start, anchored_end = value.startswith("+"), value.endswith("$")
+        body = value[int(anchored_start) : len(value) - int(anchored_end)]
+        core = body.strip("*%")
+        rules = (  # (holds, what the pattern must be otherwise)
+            (2 <= len(value) <= 16, f"2 to 16 characters long (got {len(value)})"),
+            (
+                self._CHARACTERS.fullmatch(value) is not None,
+                "letters, digits and the meta-characters * % + $",
+            ),
+            ("+" not in body and "$" not in body, "'+' only at the start and '$' only at the end"),
+            (
+                "*" not in core and "%" not in core,
+                "wildcards (* and %) only before or after the letters and digits",
+            ),
+            (len(core) >= 2, "at least two letters or digits"),
+            (
+                not (anchored_start and body[:1] in ("*", "%"))
+                and not (anchored_end and body[-1:] in ("*", "%")),
+                "'+' or '$' not next to a wildcard",
+            ),
+        )
+        problem = next((what for holds, what in rules if not holds), None)
         if problem is not None:
             raise TwilioValidationError(f"{param} must be {problem}, got {value!r}", param=param)
 

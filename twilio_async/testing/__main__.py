@@ -1,5 +1,11 @@
 """``python -m twilio_async.testing``: run the fake Twilio until interrupted (Ctrl-C or
-SIGTERM); with ``--stats``, print what it saw as one JSON line when it stops."""
+SIGTERM); with ``--stats``, print what it saw as one JSON line when it stops.
+
+Its standard output is shell: first an ``export`` block (``TWILIO_ACCOUNT_SID``,
+``TWILIO_AUTH_TOKEN``, ``TWILIO_BASE_URL``) that points an unchanged app, one that builds
+``Client()`` from the environment, at the fake; everything else is a ``#`` comment.
+``--print-env`` prints the block for ``--port`` and exits, for ``eval`` in another shell.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,24 @@ import argparse
 import asyncio
 import contextlib
 import json
+import shlex
 import signal
 from typing import Any
 
+from ..hosts import BASE_URL_VARIABLE
 from .faults import Fault
-from .server import FakeTwilio
+from .server import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, FakeTwilio
+
+
+def export_block(account_sid: str, auth_token: str, url: str) -> str:
+    """Shell ``export`` lines that point a ``Client()`` built from the environment at
+    the fake (values quoted for the shell)."""
+    variables = {
+        "TWILIO_ACCOUNT_SID": account_sid,
+        "TWILIO_AUTH_TOKEN": auth_token,
+        BASE_URL_VARIABLE: url,
+    }
+    return "".join(f"export {name}={shlex.quote(value)}\n" for name, value in variables.items())
 
 
 def stats(fake: FakeTwilio) -> dict[str, Any]:
@@ -53,11 +72,10 @@ async def _serve(args: argparse.Namespace) -> None:
     async with fake:
         if args.seed:
             fake.seed_numbers(args.seed)
-        print(f"Fake Twilio listening on {fake.url}", flush=True)
-        print(f"  TWILIO_ACCOUNT_SID={fake.account_sid}", flush=True)
-        print(f"  TWILIO_AUTH_TOKEN={fake.auth_token}", flush=True)
-        print(f"  base_url={fake.url}  (Client(..., base_url=...))", flush=True)
-        print("Press Ctrl-C to stop.", flush=True)
+        # The first line ends with the URL: scripts (the benchmarks) read it from there.
+        print(f"# Fake Twilio listening on {fake.url}")
+        print(export_block(fake.account_sid, fake.auth_token, fake.url), end="")
+        print("# Ctrl-C stops it.", flush=True)
         await stop.wait()
     if args.stats:
         print(json.dumps(stats(fake)), flush=True)
@@ -84,7 +102,18 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--fault-seed", type=int, default=0, help="seed of --lose-purchases")
     parser.add_argument("--stats", action="store_true", help="print JSON stats when stopped")
+    parser.add_argument(
+        "--print-env",
+        action="store_true",
+        help="print the export block for --port and exit, without serving",
+    )
     args = parser.parse_args(argv)
+    if args.print_env:
+        if args.port == 0:
+            parser.error("--print-env needs the --port the fake runs on")
+        url = f"http://127.0.0.1:{args.port}"
+        print(export_block(DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, url), end="")
+        return
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(args))
 

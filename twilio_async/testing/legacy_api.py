@@ -67,9 +67,9 @@ _NANP = re.compile(r"\+1[0-9]{10}")
 # 2008 parameter -> (2010 record key, kind checked by phone_numbers.check_setting).
 PARAMETERS: dict[str, tuple[str, str]] = {
     "FriendlyName": ("friendly_name", "name"),
-    "Url": ("voice_url", "url"),
+    "Url": ("voice_url", "url or null"),
     "Method": ("voice_method", "method"),
-    "VoiceFallbackUrl": ("voice_fallback_url", "url"),
+    "VoiceFallbackUrl": ("voice_fallback_url", "url or null"),
     "VoiceFallbackMethod": ("voice_fallback_method", "method"),
     "SmsUrl": ("sms_url", "url"),
     "SmsMethod": ("sms_method", "method"),

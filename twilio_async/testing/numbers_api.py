@@ -2,7 +2,11 @@
 
 Behaviour follows Twilio's documentation, including its test numbers: ``+15005550006``
 always succeeds, ``+15005550000`` is unavailable (21422) and ``+15005550001`` is invalid
-(21421). Area codes in ``state.exhausted_area_codes`` have no numbers (21452).
+(21421). A purchase by ``PhoneNumber`` of a number that is gone from the available
+inventory (bought or seeded before, or taken with ``fake.take_available``) is 21422; any
+other well-formed number may be bought, listed by a search or not (lenient, so tests can
+buy the numbers they like). A purchase by ``AreaCode`` takes the next number of that area
+code's inventory; area codes in ``state.exhausted_area_codes`` have none (21452).
 """
 
 from __future__ import annotations
@@ -33,9 +37,9 @@ _LIST_FILTERS = ("Beta", "FriendlyName", "PhoneNumber", "Origin")
 CONFIG_FIELDS: dict[str, tuple[str, str]] = {
     "ApiVersion": ("api_version", "str"),
     "FriendlyName": ("friendly_name", "name"),
-    "VoiceUrl": ("voice_url", "url"),
+    "VoiceUrl": ("voice_url", "url or null"),
     "VoiceMethod": ("voice_method", "method"),
-    "VoiceFallbackUrl": ("voice_fallback_url", "url"),
+    "VoiceFallbackUrl": ("voice_fallback_url", "url or null"),
     "VoiceFallbackMethod": ("voice_fallback_method", "method"),
     "VoiceCallerIdLookup": ("voice_caller_id_lookup", "bool"),
     "VoiceApplicationSid": ("voice_application_sid", "sid:AP"),

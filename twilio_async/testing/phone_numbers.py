@@ -20,7 +20,9 @@ __all__ = ["IncomingNumbersArea", "SettingsTable", "check_setting", "settings_fr
 
 _URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 
-# Wire name -> (record key, kind). Kinds: str, name, url, method, bool, sid:XX, one of a|b.
+# Wire name -> (record key, kind). Kinds: str, name, url, method, bool, sid:XX, one of a|b,
+# and "url or null": a URL that reads null when unset (Twilio's voice_url and
+# voice_fallback_url, as its OpenAPI examples show; its other URLs read "").
 SettingsTable = Mapping[str, tuple[str, str]]
 
 
@@ -28,9 +30,11 @@ def check_setting(wire: str, kind: str, value: str) -> Any:
     """Validate one setting as Twilio does; returns the value to store."""
     if kind == "bool":
         return parse_bool(wire, value)
-    if value == "" and (kind in ("url", "str") or kind.startswith("sid:")):
-        return None if kind.startswith("sid:") else ""  # "" clears the field
-    if kind == "url" and not _URL.match(value):
+    if value == "" and kind in ("url", "str"):
+        return ""  # "" clears the field
+    if value == "" and (kind == "url or null" or kind.startswith("sid:")):
+        return None
+    if kind in ("url", "url or null") and not _URL.match(value):
         raise invalid(f"{wire} is not a valid URL: {value}", 21502)
     if kind == "method" and value.upper() not in ("GET", "POST"):
         raise invalid(f"{wire} must be GET or POST, got {value!r}")

@@ -16,6 +16,10 @@ with ``Retry-After``, dropped connections, lost responses) with :meth:`FakeTwili
 Each request goes through one pipeline: it is recorded; beyond the account's concurrency
 limit it is answered 429 (code 20429) and not processed; otherwise it waits its latency,
 meets the first injected fault that takes it, is authenticated and handled by its route.
+
+``async with FakeTwilio()`` serves from the running event loop; ``with FakeTwilio()``
+serves from a thread with a loop of its own (:mod:`.background`), which is how the pytest
+fixtures (:mod:`.pytest_plugin`) outlive each test's event loop.
 """
 
 from __future__ import annotations
@@ -23,18 +27,23 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import functools
 import secrets
 from collections import Counter
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import parse_qsl
 
+import aiohttp
 import attrs
 from aiohttp import web
 
+from ..hosts import FAKE_SECRET_PREFIX
+from ..transport import Credentials
 from .add_ons_api import AssignedAddOnsApi, MarketplaceApi
 from .area import ApiArea, ErrorRenderer, Handler, bind_request
 from .available_api import AvailableNumbersApi
+from .background import BackgroundLoop
 from .faults import Fault, Latency
 from .inventory import AvailableInventory
 from .legacy_api import LegacyNumbersApi
@@ -56,7 +65,26 @@ __all__ = [
 ]
 
 DEFAULT_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
-DEFAULT_AUTH_TOKEN = "fake-auth-token-" + "0" * 16
+# Marked as the fake's: a Client refuses to send it anywhere but a loopback host.
+DEFAULT_AUTH_TOKEN = FAKE_SECRET_PREFIX + "0" * 32
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _in_fake_thread(
+    method: Callable[Concatenate[FakeTwilio, P], R],
+) -> Callable[Concatenate[FakeTwilio, P], R]:
+    """Run a method that changes the fake's state in the thread that serves it (when it is
+    served from a thread): never in the middle of a request."""
+
+    @functools.wraps(method)
+    def in_fake_thread(self: FakeTwilio, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        if self._background is None:
+            return method(self, *args, **kwargs)
+        return self._background.call(lambda: method(self, *args, **kwargs))
+
+    return in_fake_thread
 
 
 class FakeTwilio:
@@ -96,6 +124,9 @@ class FakeTwilio:
         self.status_counts: Counter[int] = Counter()  # answers sent, by status
         self._account_in_flight: Counter[str] = Counter()
         self._runner: web.AppRunner | None = None
+        self._background: BackgroundLoop | None = None  # when served from a thread
+        # Keyword arguments client() passes unless told otherwise (the fixtures: retry=).
+        self.client_defaults: dict[str, Any] = {}
         self.app = web.Application(middlewares=[self._middleware])
         self._error_renderers: list[tuple[str, ErrorRenderer]] = []
         for area in self._areas():
@@ -130,17 +161,33 @@ class FakeTwilio:
 
     def client(self, **options: Any) -> Client:
         """A :class:`twilio_async.Client` pointed at this fake with its credentials;
-        ``options`` are the client's keyword arguments (they override the credentials)."""
+        ``options`` are the client's keyword arguments (they override the credentials and
+        :attr:`client_defaults`)."""
         from ..client import Client
 
+        options = {**self.client_defaults, **options}
         options.setdefault("account_sid", self.account_sid)
         options.setdefault("auth_token", self.auth_token)
         return Client(base_url=self.url, **options)
 
+    def session(
+        self, *, account_sid: str | None = None, auth_token: str | None = None
+    ) -> aiohttp.ClientSession:
+        """A bare aiohttp session on this fake, signed in as the main account (or as
+        ``account_sid``/``auth_token``): for tests of the wire without the client."""
+        credentials = Credentials(account_sid or self.account_sid, auth_token or self.auth_token)
+        headers = {"Authorization": credentials.authorization()}
+        return aiohttp.ClientSession(base_url=self.url, headers=headers)
+
+    @_in_fake_thread
     def create_subaccount(self) -> str:
+        """A new subaccount of the main account; its ``AC…`` SID (reach it with
+        ``client.accounts(sid)``, or sign in with its ``state.accounts[sid].auth_token``)."""
         return self.state.add_account(parent_sid=self.account_sid).sid
 
+    @_in_fake_thread
     def create_api_key(self) -> tuple[str, str]:
+        """A new API key of the main account: ``(SK… SID, secret)``."""
         return self.state.add_api_key(self.account_sid)
 
     # -- numbers ----------------------------------------------------------------------------
@@ -151,13 +198,15 @@ class FakeTwilio:
         (country, type, area code) block, the same in every run, minus what is gone."""
         return self.state.inventory
 
+    @_in_fake_thread
     def take_available(self, phone_numbers: Iterable[str]) -> None:
         """Take numbers from the available inventory as another customer would: they no
         longer appear in searches, and buying one answers 400 with code 21422."""
         self.state.inventory.take(phone_numbers)
 
+    @_in_fake_thread
     def seed_numbers(
-        self, count: int, *, account_sid: str | None = None, **fields: Any
+        self, /, count: int, *, account_sid: str | None = None, **fields: Any
     ) -> list[str]:
         """Provision ``count`` numbers directly in state (no HTTP); returns their SIDs."""
         owner = account_sid or self.account_sid
@@ -169,6 +218,43 @@ class FakeTwilio:
                 candidate += 1
             sids.append(self.state.add_number(owner, f"+1415{candidate:07d}", **fields)["sid"])
         return sids
+
+    # -- add-ons ----------------------------------------------------------------------------
+
+    @_in_fake_thread
+    def install_add_on(
+        self,
+        add_on: str = "VoiceBase High Accuracy Transcription",
+        *,
+        account_sid: str | None = None,
+        configuration: Mapping[str, Any] | None = None,
+        unique_name: str | None = None,
+        enabled: bool = False,
+    ) -> str:
+        """Install an Add-on of the catalog (by friendly name or ``XB…`` SID) directly in
+        state, as the main account or ``account_sid``; its extensions all ``enabled`` or
+        all disabled (Twilio's default). No HTTP and no check of ``configuration`` against
+        the Add-on's schema. Returns the install's ``XE…`` SID."""
+        market = self.state.marketplace
+        found = market.available.get(add_on) or next(
+            (a for a in market.catalog() if a["friendly_name"] == add_on), None
+        )
+        if found is None:
+            raise ValueError(f"no Add-on {add_on!r} in the fake's catalog")
+        install = market.install(
+            account_sid or self.account_sid,
+            found["sid"],
+            configuration=configuration,
+            unique_name=unique_name,
+        )
+        install["enabled"] = dict.fromkeys(install["enabled"], enabled)
+        sid: str = install["sid"]
+        return sid
+
+    @_in_fake_thread
+    def assign_add_on(self, number_sid: str, installed_add_on_sid: str) -> None:
+        """Assign an installed Add-on to a number (``PN…``) directly in state."""
+        self.state.marketplace.assign(self.state.numbers[number_sid], installed_add_on_sid)
 
     # -- misbehaviour -----------------------------------------------------------------------
 
@@ -186,6 +272,7 @@ class FakeTwilio:
             raise ValueError("account_concurrency must be a whole number >= 1, or None")
         self._account_concurrency = value
 
+    @_in_fake_thread
     def set_latency(
         self, seconds: float, *, method: str | None = None, path: str | None = None
     ) -> None:
@@ -193,9 +280,23 @@ class FakeTwilio:
         (the last matching rule wins; requests no rule matches wait ``fake.latency``)."""
         self.latencies.append(Latency(seconds, method, path))
 
+    @_in_fake_thread
     def inject(self, *faults: Fault) -> None:
         """Queue faults; each request meets the first one that takes it."""
         self.faults.extend(faults)
+
+    @_in_fake_thread
+    def reset_between_tests(self) -> None:
+        """Forget one test's instructions and observations, keep the state: queued faults,
+        latency (overall and per route) and the concurrency cap go; the request record and
+        its counts start again. Accounts, numbers, installs and the inventory stay."""
+        self.faults.clear()
+        self.latency = 0.0
+        self.latencies.clear()
+        self.account_concurrency = None
+        self.requests.clear()
+        self.status_counts.clear()
+        self.peak_in_flight = self.in_flight
 
     # -- what arrived -----------------------------------------------------------------------
 
@@ -301,7 +402,8 @@ class FakeTwilio:
         if fault.status is None:
             return None
         if fault.body is None:
-            code = 20429 if fault.status == 429 else 20500 if fault.status >= 500 else None
+            # Twilio's error body always has a code (and so a more_info link).
+            code = 20500 if fault.status >= 500 else 20000 + fault.status
             message = "Too Many Requests" if fault.status == 429 else "Injected failure"
             response = self.render_error(request.path, fault.status, code, message)
         elif isinstance(fault.body, (bytes, str)):
@@ -382,6 +484,28 @@ class FakeTwilio:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+    def __enter__(self) -> FakeTwilio:
+        """Serve from a thread with an event loop of its own, until the ``with`` block
+        ends: for tests whose event loops come and go, and for code without one. Methods
+        that change the fake (``seed_numbers``, ``inject``, ...) then run in that thread,
+        between requests; read ``state`` when your requests are done."""
+        background = BackgroundLoop("fake-twilio")
+        try:
+            background.run(self.start())
+        except BaseException:
+            background.close()
+            raise
+        self._background = background
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        background, self._background = self._background, None
+        if background is not None:
+            try:
+                background.run(self.close())
+            finally:
+                background.close()
 
 
 @attrs.frozen

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from ..hosts import FAKE_SECRET_PREFIX
 from .inventory import TOLL_FREE_AREA_CODES, AvailableInventory
 from .marketplace import FakeMarketplace
 from .records import Clock, new_sid
@@ -26,6 +27,12 @@ class FakeAccount:
     auth_token: str = attrs.field(repr=False)
     friendly_name: str = ""
     parent_sid: str | None = None
+
+
+def new_secret() -> str:
+    """An auth token or API key secret, marked as the fake's (a Client sends it only to a
+    loopback host)."""
+    return FAKE_SECRET_PREFIX + secrets.token_hex(16)
 
 
 TOLL_FREE_PREFIXES = tuple("+1" + area_code for area_code in TOLL_FREE_AREA_CODES)
@@ -67,14 +74,14 @@ class FakeState:
     ) -> FakeAccount:
         account = FakeAccount(
             sid=sid or new_sid("AC"),
-            auth_token=auth_token or secrets.token_hex(16),
+            auth_token=auth_token or new_secret(),
             parent_sid=parent_sid,
         )
         self.accounts[account.sid] = account
         return account
 
     def add_api_key(self, account_sid: str) -> tuple[str, str]:
-        key, secret = new_sid("SK"), secrets.token_hex(16)
+        key, secret = new_sid("SK"), new_secret()
         self.api_keys[key] = (secret, account_sid)
         return key, secret
 
@@ -108,8 +115,8 @@ class FakeState:
         return self.inventory.exhausted_area_codes
 
     def add_number(self, account_sid: str, phone_number: str, **fields: Any) -> dict[str, Any]:
-        """Provision ``phone_number`` on ``account_sid`` with Twilio's defaults; it leaves
-        the available inventory for good."""
+        """Provision ``phone_number`` on ``account_sid`` with Twilio's defaults (and what a
+        search offered of it: type, capabilities...); it leaves the inventory for good."""
         sid = fields.pop("sid", None) or new_sid("PN")
         created = fields.pop("date_created", None) or self.clock.now()
         national = phone_number[2:] if phone_number.startswith("+1") else phone_number[1:]
@@ -135,9 +142,9 @@ class FakeState:
             "identity_sid": None,
             "bundle_sid": None,
             "trunk_sid": None,
-            "voice_url": "",
+            "voice_url": None,  # null when unset, as Twilio's examples show
             "voice_method": "POST",
-            "voice_fallback_url": "",
+            "voice_fallback_url": None,  # null when unset, as Twilio's examples show
             "voice_fallback_method": "POST",
             "voice_caller_id_lookup": False,
             "voice_application_sid": "",
@@ -155,6 +162,8 @@ class FakeState:
             "_seq": self.clock.next_sequence(),
         }
         _set_owner(record, account_sid)
+        offer = self.inventory.offer(phone_number)
+        record.update(offer.owned_fields() if offer is not None else {})
         record.update(fields)
         self.numbers[sid] = record
         self.inventory.gone.add(phone_number)
