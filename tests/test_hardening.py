@@ -33,6 +33,7 @@ from twilio_async import (
     ServerError,
     TwilioConnectionError,
     TwilioTimeoutError,
+    TwilioValidationError,
 )
 from twilio_async.transport import DEFAULT_MAX_RESPONSE_SIZE, Credentials, Request, Transport
 
@@ -237,6 +238,37 @@ async def test_a_body_of_exactly_the_cap_is_read_and_one_byte_more_is_not(
                         await transport.request(Request("GET", url))
             finally:
                 await transport.close()
+
+
+# -- 5. text UTF-8 cannot carry is refused before anything is sent -------------------------------
+
+
+async def test_a_lone_surrogate_anywhere_is_a_validation_error_and_nothing_is_sent() -> None:
+    # Before: a bare UnicodeEncodeError from deep inside the URL encoder.
+    bad = "a\ud800b"
+    async with RawServer(answer(200, NUMBER)) as server, client_for(server) as client:
+        numbers = client.incoming_phone_numbers
+        installs = client.marketplace.installed_add_ons
+        calls: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+            ("friendly_name", lambda: numbers.create(area_code="415", friendly_name=bad)),
+            ("friendly_name", lambda: numbers(PN).update(friendly_name=bad)),
+            ("friendly_name", lambda: numbers.list(friendly_name=bad)),
+            ("sid", lambda: numbers("PN" + "\ud800" * 32).fetch()),
+            (
+                "configuration",
+                lambda: installs.create(
+                    available_add_on_sid="XB" + "0" * 32,
+                    accept_terms_of_service=True,
+                    configuration={"words": [bad]},
+                ),
+            ),
+        ]
+        for param, call in calls:
+            with pytest.raises(TwilioValidationError) as excinfo:
+                await call()
+            assert excinfo.value.param == param
+        await numbers(PN).fetch()  # and the client goes on working
+    assert len(server.requests) == 1
 
 
 # -- 7. a bound on a call's total time ---------------------------------------------------------
