@@ -11,10 +11,15 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
+import subprocess
+import sys
+import textwrap
 import threading
 import tracemalloc
 import zlib
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -498,3 +503,39 @@ def test_a_session_passed_in_serves_only_the_loop_it_first_served() -> None:
         asyncio.run(first())
         asyncio.run(second())
     assert server.count("GET") == 1
+
+
+def test_a_module_level_client_serves_every_test_of_a_pytest_asyncio_run(tmp_path: Path) -> None:
+    # pytest-asyncio gives each test its own loop: before, the second test failed.
+    module = tmp_path / "test_module_client.py"
+    module.write_text(
+        textwrap.dedent(
+            f"""
+            import os
+            from twilio_async import Client
+
+            client = Client({AC!r}, "token", base_url=os.environ["RAW_URL"], environ={{}})
+
+            async def test_one():
+                assert (await client.incoming_phone_numbers({PN!r}).fetch()).sid == {PN!r}
+
+            async def test_two():
+                assert (await client.incoming_phone_numbers({PN!r}).fetch()).sid == {PN!r}
+            """
+        )
+    )
+    with RawServer(answer(200, NUMBER)).in_thread() as server:
+        options = ["asyncio_mode=auto", "asyncio_default_fixture_loop_scope=function"]
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"]
+            + [arg for option in options for arg in ("-o", option)]
+            + ["--rootdir", str(module.parent), str(module)],
+            env={**os.environ, "RAW_URL": server.url},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout
+    assert (server.count("GET"), server.connections) == (2, 2)

@@ -491,19 +491,14 @@ class Transport:
             return await self._call(lane, request)
 
     async def _call(self, lane: _Lane, request: Request) -> Response:
-        loop, budget = lane.loop, self.total_timeout
-        deadline = None if budget is None else loop.time() + budget
+        loop = lane.loop
+        deadline = None if self.total_timeout is None else loop.time() + self.total_timeout
         attempt = 0
         while True:
             if self.sessions.closed:
                 raise ClientClosedError("this twilio_async Client was closed during the call")
             attempt += 1
-            timeout = self._timeout or self._build_timeout()
-            cut = False
-            if deadline is not None:
-                left = deadline - loop.time()
-                if timeout.total is None or left < timeout.total:  # the budget ends first
-                    timeout, cut = self._cut(timeout, left), True
+            timeout, cut = self._attempt_timeout(deadline, loop.time())
             try:
                 response = await self._exchange(lane.session, request, timeout)
             except _Failed as failure:
@@ -520,24 +515,11 @@ class Transport:
                         attempts=attempt,
                     ) from None
                 outcome: Response | _Failed = failure
-                delay = self.retry.delay_for_failure(
-                    method=request.method,
-                    request_sent=failure.request_sent,
-                    retry_number=attempt - 1,
-                    rng=self._rng,
-                )
             else:
                 if 200 <= response.status < 300:
                     return response
                 outcome = response
-                delay = self.retry.delay_for_status(
-                    method=request.method,
-                    status=response.status,
-                    retry_number=attempt - 1,
-                    retry_after=parse_retry_after(response.headers.get("Retry-After")),
-                    rng=self._rng,
-                )
-            note = None
+            delay, note = self._retry_delay(request, outcome, attempt), None
             if delay is not None and deadline is not None and loop.time() + delay >= deadline:
                 note = f"not retried: a wait of {delay:.3g}s would pass the {self._budget_text()}"
                 delay = None
@@ -555,20 +537,45 @@ class Transport:
             )
             await lane.sleep(delay)
 
-    def _budget_text(self) -> str:
-        return f"total_timeout of {self.total_timeout:g}s"
-
-    @staticmethod
-    def _cut(timeout: aiohttp.ClientTimeout, left: float) -> aiohttp.ClientTimeout:
+    def _attempt_timeout(
+        self, deadline: float | None, now: float
+    ) -> tuple[aiohttp.ClientTimeout, bool]:
+        """The next attempt's timeout, and whether the call's budget cut it short."""
+        timeout = self._timeout or self._build_timeout()
+        if deadline is None or (timeout.total is not None and deadline - now >= timeout.total):
+            return timeout, False
         import aiohttp
 
-        return aiohttp.ClientTimeout(
-            total=max(left, 0.0),
+        cut = aiohttp.ClientTimeout(
+            total=max(deadline - now, 0.0),
             connect=timeout.connect,
             sock_read=timeout.sock_read,
             sock_connect=timeout.sock_connect,
             ceil_threshold=timeout.ceil_threshold,
         )
+        return cut, True
+
+    def _retry_delay(
+        self, request: Request, outcome: Response | _Failed, attempt: int
+    ) -> float | None:
+        """Seconds to wait before attempt ``attempt + 1``, or None: the retry policy's word."""
+        if isinstance(outcome, _Failed):
+            return self.retry.delay_for_failure(
+                method=request.method,
+                request_sent=outcome.request_sent,
+                retry_number=attempt - 1,
+                rng=self._rng,
+            )
+        return self.retry.delay_for_status(
+            method=request.method,
+            status=outcome.status,
+            retry_number=attempt - 1,
+            retry_after=parse_retry_after(outcome.headers.get("Retry-After")),
+            rng=self._rng,
+        )
+
+    def _budget_text(self) -> str:
+        return f"total_timeout of {self.total_timeout:g}s"
 
     @staticmethod
     def _final_error(
