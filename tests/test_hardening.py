@@ -299,7 +299,7 @@ async def test_total_timeout_covers_retries_and_counts_every_attempt() -> None:
 
     async with (
         RawServer(fail_then_stall) as server,
-        client_for(server, total_timeout=1.0, retry=QUICK) as client,
+        client_for(server, total_timeout=2.0, retry=QUICK) as client,
     ):
         with pytest.raises(TwilioTimeoutError) as excinfo:
             await asyncio.wait_for(client.incoming_phone_numbers(PN).fetch(), 20)
