@@ -15,6 +15,7 @@ from twilio_async import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ServerError,
     TwilioConnectionError,
     TwilioDecodeError,
@@ -387,6 +388,9 @@ def test_progress_board_adds_local_changes_to_the_journal_counts() -> None:
         api_error(ServerError, 503),
         api_error(RateLimitError, 429, 20429),
         TwilioTimeoutError("no response", method="POST", url="https://x", request_sent=True),
+        TwilioTimeoutError(
+            "no response", method="GET", url="https://x", request_sent=True, attempts=3, note="n"
+        ),
         TwilioDecodeError("bad body", method="POST", url="https://x", status=201),
         NoMoreNumbersError("none left"),
         OutcomeUnknownError("maybe", phone_number="+14155550100"),
@@ -397,5 +401,13 @@ def test_errors_survive_the_journal(error: TwilioError) -> None:
     again = error_from_json(error_to_json(error))
     assert type(again) is type(error)
     assert str(again) == str(error)
-    for name in ("status", "code", "method", "url", "request_sent", "phone_number", "more_info"):
+    fields = ("status", "code", "method", "url", "request_sent", "phone_number", "attempts")
+    for name in (*fields, "more_info", "note"):
         assert getattr(again, name, None) == getattr(error, name, None)
+
+
+def test_an_error_the_journal_does_not_know_comes_back_as_a_twilio_error() -> None:
+    error = ResponseTooLargeError(method="GET", url="https://x", limit=10, size=20)
+    again = error_from_json(error_to_json(error))
+    assert type(again) is TwilioError
+    assert str(again) == str(error)

@@ -64,21 +64,15 @@ class OutcomeUnknownError(TwilioError):
         self.phone_number = phone_number
 
 
-# Classes rebuilt with their recorded message and attributes (whatever the constructor's
-# signature): the message was recorded whole, e.g. with its "(METHOD URL)" suffix.
-_REBUILT: dict[str, type[TwilioError]] = {
-    cls.__name__: cls
-    for cls in (
-        TwilioConnectionError,
-        TwilioTimeoutError,
-        TwilioTransportError,
-        TwilioDecodeError,
-        NoMoreNumbersError,
-        OutcomeUnknownError,
-        JournalError,
-        TwilioError,
-    )
+_TRANSPORT: dict[str, type[TwilioTransportError]] = {
+    cls.__name__: cls for cls in (TwilioConnectionError, TwilioTimeoutError, TwilioTransportError)
 }
+# Classes whose text is the message they were given: rebuilt with it, and their attributes.
+_PLAIN: dict[str, type[TwilioError]] = {
+    cls.__name__: cls
+    for cls in (TwilioDecodeError, NoMoreNumbersError, OutcomeUnknownError, JournalError)
+}
+_OUTCOME = ("attempts", "note")  # how the client's call ended, on API and transport errors
 
 
 def error_to_json(error: BaseException) -> str:
@@ -95,11 +89,18 @@ def error_to_json(error: BaseException) -> str:
             request_id=error.request_id,
         )
     elif isinstance(error, TwilioTransportError):
-        record.update(method=error.method, url=error.url, request_sent=error.request_sent)
+        record.update(
+            message=error.message,
+            method=error.method,
+            url=error.url,
+            request_sent=error.request_sent,
+        )
     elif isinstance(error, TwilioDecodeError):
         record.update(method=error.method, url=error.url, status=error.status)
     elif isinstance(error, OutcomeUnknownError):
         record.update(phone_number=error.phone_number)
+    if isinstance(error, (TwilioAPIError, TwilioTransportError)):
+        record.update({name: getattr(error, name, None) for name in _OUTCOME})
     return json.dumps(record, separators=(",", ":"))
 
 
@@ -107,12 +108,15 @@ def error_from_json(text: str) -> TwilioError:
     """Rebuild the exception :func:`error_to_json` recorded (its class where it can)."""
     record = json.loads(text)
     kind, message = record.pop("type", ""), record.pop("message", "")
+    outcome = {name: record.pop(name) for name in _OUTCOME if record.get(name) is not None}
     if "code" in record:  # a TwilioAPIError: its constructor takes exactly these fields
         status = int(record.pop("status"))
-        return error_class_for(status)(status=status, message=message, **record)
-    cls = _REBUILT.get(kind, TwilioError)
+        return error_class_for(status)(status=status, message=message, **record, **outcome)
+    if kind in _TRANSPORT:
+        return _TRANSPORT[kind](message, **record, **outcome)
+    cls = _PLAIN.get(kind, TwilioError)
     error = cls.__new__(cls)
-    Exception.__init__(error, message)
+    Exception.__init__(error, message)  # the text as it was recorded, suffixes and all
     for name, value in record.items():
         setattr(error, name, value)
     return error
