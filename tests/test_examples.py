@@ -95,6 +95,7 @@ CHANGES_A_REAL_ACCOUNT = {
     "quickstart.py": "buys +15005550006",
     "batch_provisioning.py": "buys up to 200 phone numbers (50 in each of area codes 415",
     "addons.py": "installs a Marketplace Add-on",
+    "provisioning_job.py": "buys 40 phone numbers in area codes 415 and 510",
 }
 
 
@@ -157,9 +158,3 @@ def test_provisioning_job() -> None:
     assert "run again: 40 already applied, 0 sent" in out
     assert "release: released 40 of 40, 0 already done, 0 failed" in out
     assert "the fake saw 40 purchases of 40 numbers; 3 answers were lost" in out
-
-
-def test_provisioning_job_with_real_credentials_asks_first() -> None:
-    credentials = {"TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "not-used"}
-    out = run_example("provisioning_job.py", environ=credentials)
-    assert out == "This buys 40 real numbers and releases them: rerun with --yes-real-twilio.\n"
