@@ -317,6 +317,13 @@ def test_slices_split_when_a_search_answers_numbers_in_flight() -> None:
     assert slices.next() == Slices.EXHAUSTED
 
 
+def test_slices_of_a_big_job_split_at_once() -> None:
+    slices = Slices(can_split=True, split=True)
+    assert slices.split
+    assert slices.next() == "00$"
+    assert not Slices(can_split=False, split=True).split  # a plan's own pattern wins
+
+
 def test_slices_can_go_back_to_the_whole_pool() -> None:
     slices = Slices(can_split=True)
     assert slices.next() is None

@@ -7,9 +7,10 @@ purchases of a pool are in flight, searching it again finds nothing new. So when
 of a pool answers numbers that are being bought already, the pool is split into 100
 slices searched in turn, numbers ending in ``00`` to ``99`` (``contains="00$"``, as
 Twilio documents ``$``; the slices together are the pool, so the criteria do not change);
-slices answer disjoint numbers, and searches ahead of need keep the purchases flowing. A
-plan with its own ``contains`` is not split, nor a pool whose slice search Twilio refuses
-(it goes back to whole-pool searches). A slice (or an unsplit pool) is used up when a
+slices answer disjoint numbers, and searches ahead of need (two at most per pool) keep the
+purchases flowing. A job of more than 30 numbers starts split. A plan with its own
+``contains`` is not split, nor a pool whose slice search Twilio refuses (it goes back to
+whole-pool searches). A slice (or an unsplit pool) is used up when a
 search of it finds nothing new and none of its numbers is being bought; a pool when all of
 its slices are. Every number a search returns is recorded once per job (the journal's
 primary key), so no number is tried twice, by any slot or process.
@@ -57,10 +58,12 @@ class Slices:
     EXHAUSTED = "exhausted"
     SUFFIXES = tuple(f"{n:02d}$" for n in range(100))
 
-    def __init__(self, *, can_split: bool) -> None:
+    def __init__(self, *, can_split: bool, split: bool = False) -> None:
         self.can_split = can_split
         self._state: dict[str | None, str] = {None: "open"}
         self._cursor = 0
+        if split and can_split:
+            self._split()
 
     @property
     def split(self) -> bool:
@@ -87,15 +90,17 @@ class Slices:
         if key not in self._state:
             return  # a search of the whole pool answering after the split
         if key is None and self.can_split and new < found and in_flight > 0:
-            # It answered numbers already being bought: the next searches would too.
-            self._state = dict.fromkeys(self.SUFFIXES, "open")
-            self._cursor = 0
+            self._split()  # it answered numbers already being bought: the next would too
         elif new > 0:
             self._state[key] = "open"
         elif in_flight == 0:
             self._state[key] = "done"
         else:
             self._state[key] = "blocked"
+
+    def _split(self) -> None:
+        self._state = dict.fromkeys(self.SUFFIXES, "open")
+        self._cursor = 0
 
     def failed(self, key: str | None) -> None:
         if self._state.get(key) == "searching":
@@ -124,7 +129,9 @@ class _Pool:
         self.context = context
         self.index = index
         self.filters = plan.search_filters(index)
-        self.slices = Slices(can_split=plan.contains is None)
+        # A job of more than one search's worth splits at once: no whole-pool search would
+        # be answered with numbers not being bought.
+        self.slices = Slices(can_split=plan.contains is None, split=plan.count > SEARCH_SIZE)
         self.error: TwilioError | None = None
         self.searching = 0
         self.free = 0  # free candidates as this process counts them: when to search ahead
@@ -147,6 +154,9 @@ class _Pool:
                 self.took()
                 return bound
             self.free = 0
+            if self.searching >= SEARCHES_AHEAD:  # numbers are on their way: wait for them
+                await self.context.signal.wait(self.context.options.poll_interval)
+                continue
             key = self.slices.next()
             if key == Slices.WAIT:
                 await self._wait()
