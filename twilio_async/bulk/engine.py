@@ -56,12 +56,14 @@ class BulkJob:
     holding another plan is refused with :class:`JournalMismatchError`.
 
     ``workers``: items worked at once (default: the client's ``max_concurrency``, which
-    bounds requests in flight anyway). ``on_event``: called with every :class:`Event`.
+    bounds requests in flight anyway). ``on_event``: called with every :class:`Event`, on
+    the event loop (keep it quick; an exception it raises stops the job).
     ``settle_time``: seconds after a purchase with an unknown outcome before a number that
     turned out taken is given up (and the pace of repeated lookups). ``max_sends``: requests
     per item (per number, for a purchase) before it fails. ``retry_failed``: a run works
     items that failed in an earlier run again. ``durable``: an fsync per journal write, for
-    power loss (see :mod:`twilio_async.bulk.journal`).
+    power loss (see :mod:`twilio_async.bulk.journal`). ``poll_interval``: how often a
+    waiting worker looks at the journal for other processes' progress (and dead workers).
     """
 
     def __init__(
@@ -115,7 +117,8 @@ class BulkJob:
         return await self._execute(self.on_event)
 
     def events(self) -> AsyncIterator[Event]:
-        """Run the job, yielding its events as they happen; :attr:`summary` is set at the end.
+        """Run the job, yielding its events as they happen; the last one carries the
+        summary (also :attr:`summary`). Events wait in a queue until taken.
 
         Leaving the loop early cancels the job (as :meth:`run` documents); wrap it in
         ``contextlib.aclosing`` so that happens at once rather than when the iterator is
