@@ -29,6 +29,7 @@ __all__ = ["Context", "Ending", "Options", "Signal", "numbers_of"]
 logger = logging.getLogger("twilio_async.bulk")
 
 Listener = Callable[[Event], None]
+TASK_NAME = "twilio_async.bulk"  # every task a job starts is named so
 
 
 @attrs.frozen
@@ -205,7 +206,7 @@ class Context:
 
     def spawn(self, coroutine: Coroutine[Any, Any, object]) -> None:
         task = asyncio.ensure_future(coroutine)
-        task.set_name("twilio_async.bulk")
+        task.set_name(TASK_NAME)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from ..errors import TwilioError, TwilioValidationError
 from .buy import BuyHandler
-from .context import Context, Ending, Listener, Options, logger
+from .context import TASK_NAME, Context, Ending, Listener, Options, logger
 from .inventory import ReleaseHandler, UpdateHandler
 from .journal import Journal, LostClaimError, TargetRow
 from .plans import BuyNumbers, NumberFilter, Plan, ReleaseNumbers, UpdateNumbers
@@ -37,7 +37,6 @@ __all__ = ["BulkJob"]
 Handler = Union[BuyHandler, UpdateHandler, ReleaseHandler]  # noqa: UP007
 RowMaker = Callable[["IncomingPhoneNumber", Union[str, None]], TargetRow]  # noqa: UP007
 LIST_PAGE = 1000  # numbers per page when listing a NumberFilter's numbers
-TASK_NAME = "twilio_async.bulk"  # every task a job starts is named so
 CHECKPOINT_EVERY = 0.5  # seconds between checkpoints of the journal while a job runs
 
 
