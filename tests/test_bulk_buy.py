@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.bulk_support import FAST, TakeSomeFound, owned_numbers, when_not_ours
-from twilio_async import Client, IncomingPhoneNumber, RateLimitError
+from twilio_async import AuthenticationError, Client, IncomingPhoneNumber, RateLimitError
 from twilio_async.bulk import (
     BulkJob,
     BuyNumbers,
@@ -298,3 +298,20 @@ async def test_bought_models_in_the_summary(fake: FakeTwilio, client: Client) ->
     for item in summary.done:
         assert isinstance(numbers[item.sid or ""], IncomingPhoneNumber)
         assert numbers[item.sid or ""].phone_number == item.phone_number
+
+
+async def test_purchases_refused_for_the_credentials_stop_the_job_and_leave_nothing_unsure(
+    fake: FakeTwilio, client: Client, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.sqlite"
+    fake.inject(Fault(status=401, method="POST", path=PURCHASES, times=None))
+    first = await BulkJob(client, BuyNumbers(10), journal=journal, **FAST).run()
+    assert isinstance(first.error, AuthenticationError)
+    assert [type(item.error) for item in first.failed] == [AuthenticationError] * 10
+    assert not first.unresolved  # nothing was bought: no lookup is owed
+    assert len(fake.requests_to("POST", PURCHASES)) <= 10
+    fake.faults.clear()
+    second = await BulkJob(client, BuyNumbers(10), journal=journal, **FAST).run()
+    assert second.ok
+    assert second.stats.lookups == 0
+    assert len(owned_numbers(fake)) == 10

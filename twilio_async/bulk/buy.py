@@ -261,14 +261,20 @@ class BuyHandler:
             self.pools[item.pool or 0].took()
         return await _Purchase(self, item, ready=bound).run()
 
-    def fail_unsent(self, item: ItemRow, error: TwilioError) -> Ending:
-        """Fail a slot the job will not work on (it stopped): nothing is sent for it. A
-        number it may own stays bound, unsure; one it never sent for goes back to the pool."""
-        if item.unsure or item.phone is None:
+    def fail_unsent(self, item: ItemRow, error: TwilioError, *, marked: bool = False) -> Ending:
+        """Fail a slot the job will not work on (it stopped): nothing is sent for it.
+
+        A number it may own stays bound, and unsure; one it never sent for goes back to
+        the pool. ``marked``: the slot was marked about to buy, but not sent."""
+        if item.phone is None or (item.unsure and not marked):
             return self.context.ending(item, EventKind.FAILED, error=error)
-        candidate = "free" if item.sends == 0 else "rejected"
+        sent = item.sends - marked  # purchases of the number that actually left
         return self.context.ending(
-            item, EventKind.FAILED, error=error, candidate=candidate, **RELEASED
+            item,
+            EventKind.FAILED,
+            error=error,
+            candidate="rejected" if sent else "free",
+            **RELEASED,
         )
 
 
@@ -294,7 +300,7 @@ class _Purchase:
     async def run(self) -> Ending:
         while True:
             if self.context.fatal is not None:
-                return self.handler.fail_unsent(self.item, self.context.fatal)
+                return self.handler.fail_unsent(self.item, self.context.fatal, marked=self.ready)
             if self.ready:
                 self.ready = False
                 ending = await self.buy()

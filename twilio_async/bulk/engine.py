@@ -273,7 +273,7 @@ class _Run:
             # follow each other with no await between, so nothing is written later for it.
             claim = journal.claim(
                 finishing=None if ending is None else ending.write,
-                pools=None if buying is None else buying.pools_for,
+                pools=None if buying is None or context.fatal else buying.pools_for,
                 on_bind=None if buying is None else buying.on_bind(),
             )
             if ending is not None and claim.finished is not None:
