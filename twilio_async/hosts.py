@@ -28,10 +28,6 @@ class Product(enum.Enum):
     MARKETPLACE = "marketplace"
     PREVIEW = "preview"
 
-    @property
-    def default_origin(self) -> URL:
-        return URL(f"https://{self.value}.twilio.com")
-
 
 def _check_label(kind: str, value: str | None) -> str | None:
     if value is None or value == "":

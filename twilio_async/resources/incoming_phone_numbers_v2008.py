@@ -15,9 +15,10 @@ from typing import Annotated
 
 from typing_extensions import Required, TypedDict, Unpack
 
+from ..envelopes import PagingV2008
 from ..hosts import Product
 from ..models import IncomingPhoneNumberV2008
-from ..pagination import Page, PagingV2008
+from ..pagination import Page
 from ..params import AreaCode, MaxLength, NationalNumber, Webhook, WebhookMethod, schema
 from ..xml import XML
 from .base import Collection, Deletable, Endpoint, ListResource
@@ -35,34 +36,31 @@ __all__ = [
     "VoiceSettingsV2008",
 ]
 
-Method = WebhookMethod
-Url = Webhook
-
 
 class VoiceSettingsV2008(TypedDict, total=False):
     """Settings every 2008 write accepts (besides ``url``). ``""`` clears a URL."""
 
     friendly_name: Annotated[str, MaxLength(64)]
-    method: Method
-    voice_fallback_url: Url
-    voice_fallback_method: Method
+    method: WebhookMethod
+    voice_fallback_url: Webhook
+    voice_fallback_method: WebhookMethod
     voice_caller_id_lookup: bool
 
 
 class SmsSettingsV2008(TypedDict, total=False):
     """The SMS webhooks. Toll-free numbers have none in this API."""
 
-    sms_url: Url
-    sms_method: Method
-    sms_fallback_url: Url
-    sms_fallback_method: Method
+    sms_url: Webhook
+    sms_method: WebhookMethod
+    sms_fallback_url: Webhook
+    sms_fallback_method: WebhookMethod
 
 
 class TollFreeCreateV2008(VoiceSettingsV2008, total=False):
     """Provision a toll-free number, in ``area_code`` (e.g. ``"866"``) or any if omitted."""
 
     area_code: Annotated[str, AreaCode]
-    url: Url
+    url: Webhook
 
 
 class LocalCreateV2008(TollFreeCreateV2008, SmsSettingsV2008, total=False):
@@ -72,7 +70,7 @@ class LocalCreateV2008(TollFreeCreateV2008, SmsSettingsV2008, total=False):
 class IncomingPhoneNumberUpdateV2008(VoiceSettingsV2008, SmsSettingsV2008, total=False):
     """Change a number's settings; the 2008 API requires ``url`` on every update."""
 
-    url: Required[Url]
+    url: Required[Webhook]
 
 
 class IncomingPhoneNumberFiltersV2008(TypedDict, total=False):
