@@ -19,6 +19,10 @@ from .errors import ConfigurationError, UnsafeURLError
 __all__ = ["Hosts", "Product", "resolve_link"]
 
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+# What a link may not hold: anything but the characters of a URI (RFC 3986: unreserved,
+# reserved and "%"), such as spaces, CR/LF and other controls, quotes, a backslash or
+# non-ASCII; and a "%" that does not start an escape.
+_NOT_IN_A_URI = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]|%(?![0-9A-Fa-f]{2})")
 
 
 class Product(enum.Enum):
@@ -140,7 +144,17 @@ def resolve_link(link: str, *, product: Product, hosts: Hosts) -> URL:
     (what Twilio answers even behind a proxy or a ``base_url``), the path and query are
     kept exactly and the configured origin is used. Any other host raises
     :class:`UnsafeURLError` rather than send credentials there.
+
+    A link holding anything a URI cannot (a space, CR/LF or another control character,
+    non-ASCII, ...) is refused with :class:`UnsafeURLError`, not percent-encoded: Twilio
+    sends valid URIs, so such a link comes from a broken or hostile server, and guessing
+    an encoding would change the link, or let the server shape the request line.
     """
+    bad = _NOT_IN_A_URI.search(link)
+    if bad is not None:
+        raise UnsafeURLError(
+            f"refusing to follow a link holding {bad.group()!r} (at {bad.start()}): {link[:200]!r}"
+        )
     if link[:1] == "/" and link[1:2] != "/":
         # A root-relative link (the usual case) is appended to the origin's text and parsed
         # once; a fragment never goes to the server.
