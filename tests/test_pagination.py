@@ -174,6 +174,17 @@ async def test_a_link_to_another_host_is_refused(client: Client, fake: FakeTwili
     assert len(fake.requests) == 1
 
 
+async def test_get_page_only_fetches_pages_of_its_own_list(
+    client: Client, fake: FakeTwilio
+) -> None:
+    root = f"{fake.url}/2010-04-01/Accounts/{fake.account_sid}"
+    for elsewhere in (f"{root}/IncomingPhoneNumbers/Local.json", f"{root}.json", "/x.json"):
+        with pytest.raises(TwilioValidationError, match="another list") as caught:
+            await client.incoming_phone_numbers.get_page(elsewhere)
+        assert caught.value.param == "url"
+    assert fake.requests == []
+
+
 async def test_paging_arguments_are_validated_before_sending(
     client: Client, fake: FakeTwilio
 ) -> None:

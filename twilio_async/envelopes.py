@@ -46,6 +46,9 @@ class PageData:
     # Every later page's URL, in order, when the first page tells them all (2008-08-01
     # ``numpages``); None when only ``next_url`` is known. Built lazily, read once.
     later_page_urls: Iterator[URL] | None = attrs.field(default=None, repr=False, eq=False)
+    # Why the next-page link must not be followed: raised by whoever would follow it (a
+    # stream: once this page's records are delivered).
+    next_error: UnsafeURLError | None = attrs.field(default=None, repr=False, eq=False)
 
 
 class Paging(Protocol):
@@ -111,6 +114,12 @@ class _JsonPaging:
         if not isinstance(records, list):
             raise PageDecodeError(f"page has no {key!r} list")
         link, next_link = self.link, _str(meta.get(f"next_page_{self.link}"))
+        next_url = next_error = None
+        try:
+            if next_link is not None:
+                next_url = resolve_link(next_link, product=product, hosts=hosts)
+        except UnsafeURLError as exc:
+            next_error = exc
 
         def informational(name: str) -> str | None:
             return _informational(meta.get(name), product=product, hosts=hosts) if links else None
@@ -118,14 +127,13 @@ class _JsonPaging:
         return PageData(
             fetched_url=url,
             records=records,
-            next_url=(
-                None if next_link is None else resolve_link(next_link, product=product, hosts=hosts)
-            ),
+            next_url=next_url,
             page_number=_int(meta.get("page")),
             page_size=_int(meta.get("page_size")),
             url=informational(link),
             first_page_url=informational(f"first_page_{link}"),
             previous_page_url=informational(f"previous_page_{link}"),
+            next_error=next_error,
         )
 
 

@@ -9,14 +9,20 @@ walks the pages with one of two iterators, chosen by what the first page tells:
   request in flight ahead of the consumer, decoded as it arrives;
 * :func:`numbered_pages` when the first page tells how many there are (2008-08-01): a
   bounded window of later pages requested concurrently, decoded in page order.
+
+``stream()`` returns a :class:`RecordStream`: that generator, and a :class:`StreamCursor`
+telling where it stands, which ``stream(resume=...)`` continues from.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import operator
+import re
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -25,11 +31,19 @@ from yarl import URL
 from .codecs import Codec
 from .converter import record_structurer, records_structurer
 from .envelopes import PageData, PageDecodeError, Paging
-from .errors import TwilioDecodeError
-from .hosts import Hosts, Product
+from .errors import PaginationLoopError, TwilioDecodeError, TwilioError, TwilioValidationError
+from .hosts import Hosts, Product, resolve_link
 from .transport import Request, Transport
 
-__all__ = ["Page", "PageSource", "linked_pages", "numbered_pages", "stream_records"]
+__all__ = [
+    "Page",
+    "PageSource",
+    "RecordStream",
+    "StreamCursor",
+    "linked_pages",
+    "numbered_pages",
+    "stream_records",
+]
 
 M = TypeVar("M")
 
@@ -86,7 +100,7 @@ class Page(Generic[M]):
 _UNREADABLE = (ValueError, TypeError, KeyError, AttributeError)
 
 
-def record_error(model: type[Any], data: Any, exc: Exception | None, where: str) -> str:
+def why_unreadable(model: type[Any], data: Any, exc: Exception | None, where: str) -> str:
     """Why ``data`` is not a ``model``, in words (no Python internals): ``where`` names it."""
     if data is None:
         return f"cannot read {model.__name__} from {where}: it is empty"
@@ -139,19 +153,31 @@ class PageSource(Generic[M]):
             try:
                 models.append(make(record))
             except _UNREADABLE as exc:
-                sid = record.get("sid") if isinstance(record, Mapping) else None
-                name = f"record {sid!r} (index {index})" if isinstance(sid, str) else None
-                why = record_error(self.model, record, exc, name or f"record {index}")
-                error = TwilioDecodeError(f"{why}, on the page", method="GET", url=str(url))
-                return models, error
+                sid = _sid_of(record)
+                where = f"record {index} of the page" + (f" ({sid})" if sid else "")
+                why = why_unreadable(self.model, record, exc, where)
+                return models, TwilioDecodeError(why, method="GET", url=str(url))
         return models, None
+
+    def list_page(self, link: str, list_url: URL, *, param: str) -> URL:
+        """The URL of ``link`` (a saved page link, a cursor's page) if it is a page of the
+        list at ``list_url`` on the configured host: nothing else is requested."""
+        url = resolve_link(link, product=self.product, hosts=self.hosts)
+        if url.raw_path != list_url.raw_path:
+            raise TwilioValidationError(
+                f"{param} is a page of another list ({url.raw_path[:200]!r}, "
+                f"not {list_url.raw_path!r})",
+                param=param,
+            )
+        return url
 
     async def page(self, url: URL) -> Page[M]:
         """The page at ``url``, every record a model."""
         data = await self.read(url, links=True)
         models, error = self.build(data.records, url, 0)
-        if error is not None:
-            raise error
+        failure = error or data.next_error
+        if failure is not None:
+            raise failure
         return Page(
             records=models,
             next_page_url=None if data.next_url is None else str(data.next_url),
@@ -167,6 +193,93 @@ class PageSource(Generic[M]):
         )
 
 
+_CURSOR = re.compile(r"c1:([0-9]{1,7}):([A-Za-z0-9]{0,64}):(/.*)", re.DOTALL)
+
+
+def _sid_of(record: Any) -> str | None:
+    """A decoded record's SID, if it has one a cursor can carry (ASCII letters, digits)."""
+    sid = record.get("sid") if isinstance(record, Mapping) else getattr(record, "sid", None)
+    ok = isinstance(sid, str) and sid.isascii() and sid.isalnum() and len(sid) <= 64
+    return sid if ok else None
+
+
+@attrs.frozen
+class StreamCursor:
+    """Where a stream stands: just after the first ``offset`` records of the page at
+    ``page`` (its path and query on the product's host, so with the list's filters and page
+    size), the last of them ``sid``.
+
+    ``str(cursor)`` is a short text a job can store; :meth:`parse` reads it back in any
+    process. Pass either to ``stream(resume=...)`` (or ``list``) to go on just after that
+    record. The page is fetched again and skipped through the record ``sid`` where it is
+    now (records may have come or gone since), or through ``offset`` records if it is gone.
+    """
+
+    page: str
+    offset: int
+    sid: str | None = None
+
+    def __str__(self) -> str:
+        return f"c1:{self.offset}:{self.sid or ''}:{self.page}"
+
+    @classmethod
+    def parse(cls, text: str) -> StreamCursor:
+        """Read back ``str(cursor)``; :class:`TwilioValidationError` if it is not one."""
+        found = _CURSOR.fullmatch(text) if isinstance(text, str) else None
+        if found is None:
+            raise TwilioValidationError(
+                f"not a stream cursor (c1:<offset>:<sid>:<page>): {str(text)[:80]!r}",
+                param="resume",
+            )
+        offset, sid, page = found.groups()
+        return cls(page, int(offset), sid or None)
+
+
+def _resumed(records: list[Any], cursor: StreamCursor) -> int:
+    """How many of a resumed page's records were delivered before."""
+    if cursor.sid is not None:
+        for index, record in enumerate(records):
+            if _sid_of(record) == cursor.sid:
+                return index + 1
+    return min(cursor.offset, len(records))
+
+
+class _Position:
+    """Where a stream stands, for :attr:`RecordStream.cursor`: the page and index of the
+    chunk of models being yielded, and how many of them are left (``unread``, read with
+    ``length_hint``: nothing is counted per record). Kept apart from the generator, so
+    that a stream dropped half-way is freed at once, without a reference cycle."""
+
+    __slots__ = ("models", "origin", "page", "sid", "start", "unread")
+
+    def __init__(self, origin: str, page: URL, start: int, sid: str | None) -> None:
+        self.origin, self.page, self.start, self.sid = origin, page, start, sid
+        self.models: list[Any] = []
+        self.unread: Iterator[Any] = iter(self.models)
+
+    def chunk(self, page: URL, start: int, models: list[Any]) -> Iterator[Any]:
+        """Records ``start...`` of ``page`` are about to be yielded: their iterator."""
+        self.sid = self.last_sid()
+        self.page, self.start, self.models = page, start, models
+        self.unread = iter(models)
+        return self.unread
+
+    def skip(self, page: URL, start: int, record: Any) -> None:
+        """Resume after ``record``, which could not be read: it is ``start - 1`` of ``page``."""
+        self.chunk(page, start, [])
+        self.sid = _sid_of(record)
+
+    def last_sid(self) -> str | None:
+        done = len(self.models) - operator.length_hint(self.unread)
+        return _sid_of(self.models[done - 1]) if done else self.sid
+
+    def cursor(self) -> StreamCursor:
+        text = str(self.page)
+        page = text[len(self.origin) :] if text.startswith(self.origin) else self.page.raw_path_qs
+        done = len(self.models) - operator.length_hint(self.unread)
+        return StreamCursor(page, self.start + done, self.last_sid())
+
+
 async def _cancel(tasks: Iterable[asyncio.Future[Any]]) -> None:
     """Cancel page requests no longer needed and wait for them: no task outlives the
     stream, and a failure nobody will read is retrieved (no "never retrieved" warning)."""
@@ -180,6 +293,10 @@ async def _cancel(tasks: Iterable[asyncio.Future[Any]]) -> None:
             task.exception()
 
 
+def _digest(url: URL) -> bytes:
+    return hashlib.blake2b(str(url).encode(), digest_size=16).digest()
+
+
 async def linked_pages(
     source: PageSource[Any], first: PageData, wanted: int | None
 ) -> AsyncGenerator[PageData, None]:
@@ -187,19 +304,31 @@ async def linked_pages(
     arrives) while the consumer works through the page before it.
 
     ``wanted``: how many records the stream still needs, counting ``first``'s; no page is
-    requested once it is covered.
+    requested once it is covered. A link to a page already read in this walk (the same
+    page, or a cycle) raises :class:`PaginationLoopError` after the page holding it. It
+    remembers a 16-byte digest per page read, not the URLs.
     """
     ahead: asyncio.Task[PageData] | None = None
-    page = first
+    page, read = first, {_digest(first.fetched_url)}
     try:
         while True:
             if wanted is not None:
                 wanted -= len(page.records)
             link = page.next_url
-            if link is not None and (wanted is None or wanted > 0):
+            loops = link is not None and _digest(link) in read
+            if link is not None and not loops and (wanted is None or wanted > 0):
+                read.add(_digest(link))
                 ahead = asyncio.ensure_future(source.read(link))
                 await asyncio.sleep(0)  # let the request go out before the consumer runs
             yield page
+            if page.next_error is not None:
+                raise page.next_error
+            if loops:
+                raise PaginationLoopError(
+                    f"the next page link leads back to a page already read: {link}",
+                    method="GET",
+                    url=str(page.fetched_url),
+                )
             if ahead is None:
                 return
             page = await ahead
@@ -249,37 +378,96 @@ async def numbered_pages(
 
 
 async def stream_records(
-    source: PageSource[M], first_url: URL, *, limit: int | None, window: int
-) -> AsyncIterator[M]:
-    """Every record of the list from the page at ``first_url`` on (up to ``limit``), in
-    order, the pages requested ahead by :func:`linked_pages` or :func:`numbered_pages`.
+    source: PageSource[M],
+    first_url: URL,
+    position: _Position,
+    *,
+    limit: int | None,
+    window: int,
+    resume: StreamCursor | None = None,
+) -> AsyncGenerator[M, None]:
+    """Every record of the list from the page at ``first_url`` on (after ``resume``'s
+    record, if given; up to ``limit``), in order, the pages requested ahead by
+    :func:`linked_pages` or :func:`numbered_pages`; ``position`` follows it.
 
     A record that cannot be read raises :class:`TwilioDecodeError` once the records before
-    it have been yielded. Breaking out, cancelling the consumer or a failure cancels every
-    request in flight and waits for it: no task outlives the stream.
+    it have been yielded (its cursor resumes after it). Every :class:`TwilioError` leaves
+    with the stream's cursor. Breaking out, cancelling the consumer or a failure cancels
+    every request in flight and waits for it: no task outlives the stream.
     """
     if limit == 0:
         return
-    first = await source.read(first_url)
-    pages = (
-        linked_pages(source, first, limit)
-        if first.later_page_urls is None
-        else numbered_pages(source, first, limit, window)
-    )
-    remaining = limit
-    async with contextlib.aclosing(pages):
-        async for page in pages:
-            records, index = page.records, 0  # the stream owns the pages it decodes
-            if remaining is not None:
-                del records[remaining:]
-                remaining -= len(records)
-            while records:
-                models, error = source.build(records[:BUILD_CHUNK], page.fetched_url, index)
-                del records[:BUILD_CHUNK]
-                index += BUILD_CHUNK
-                for model in models:
-                    yield model
-                if error is not None:
-                    raise error
-            if remaining == 0:
-                return
+    try:
+        first = await source.read(first_url)
+        start = 0 if resume is None else _resumed(first.records, resume)
+        del first.records[:start]
+        pages = (
+            linked_pages(source, first, limit)
+            if first.later_page_urls is None
+            else numbered_pages(source, first, limit, window)
+        )
+        remaining = limit
+        async with contextlib.aclosing(pages):
+            async for page in pages:
+                records, url = page.records, page.fetched_url  # the stream owns its pages
+                if remaining is not None:
+                    del records[remaining:]
+                    remaining -= len(records)
+                while records:
+                    models, error = source.build(records[:BUILD_CHUNK], url, start)
+                    bad = None if error is None else records[len(models)]
+                    del records[:BUILD_CHUNK]
+                    for model in position.chunk(url, start, models):
+                        yield model
+                    if error is not None:
+                        position.skip(url, start + len(models) + 1, bad)
+                        raise error
+                    start += BUILD_CHUNK
+                start = 0
+                if remaining == 0:
+                    return
+    except TwilioError as exc:
+        exc.cursor = position.cursor()
+        raise
+
+
+class RecordStream(AsyncIterator[M]):
+    """What ``stream()`` returns: the records, and where the stream stands.
+
+    ``async for record in stream`` as with any async iterator (``async for`` runs the
+    generator itself, with nothing added per record). ``stream.cursor`` is the
+    :class:`StreamCursor` just after the last record delivered; the error of a stream that
+    failed carries the same as ``error.cursor``. ``await stream.aclose()`` stops it early.
+    """
+
+    __slots__ = ("_position", "_records")
+
+    def __init__(
+        self,
+        source: PageSource[M],
+        first_url: URL,
+        *,
+        limit: int | None,
+        window: int,
+        resume: StreamCursor | None = None,
+    ) -> None:
+        origin = str(source.hosts.url(source.product, ""))
+        start, sid = (0, None) if resume is None else (resume.offset, resume.sid)
+        self._position = position = _Position(origin, first_url, start, sid)
+        self._records = stream_records(
+            source, first_url, position, limit=limit, window=window, resume=resume
+        )
+
+    def __aiter__(self) -> AsyncIterator[M]:
+        return self._records
+
+    def __anext__(self) -> Awaitable[M]:
+        return self._records.__anext__()
+
+    async def aclose(self) -> None:
+        await self._records.aclose()
+
+    @property
+    def cursor(self) -> StreamCursor:
+        """Where to resume: just after the last record delivered."""
+        return self._position.cursor()

@@ -9,7 +9,7 @@ Public methods on concrete resources are one-line, fully typed wrappers.
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 from urllib.parse import quote
 
@@ -20,8 +20,16 @@ from ..codecs import JSON, Codec
 from ..converter import record_structurer
 from ..envelopes import Paging
 from ..errors import TwilioDecodeError, TwilioValidationError
-from ..hosts import Hosts, Product, resolve_link
-from ..pagination import MAX_PAGE_SIZE, MAX_PAGE_WINDOW, Page, PageSource, stream_records
+from ..hosts import Hosts, Product
+from ..pagination import (
+    MAX_PAGE_SIZE,
+    MAX_PAGE_WINDOW,
+    Page,
+    PageSource,
+    RecordStream,
+    StreamCursor,
+    why_unreadable,
+)
 from ..params import ParamSchema, validate_sid
 from ..transport import Request, Transport
 
@@ -161,10 +169,9 @@ class Resource:
 def _structure_one(model: type[M], data: Any, *, method: str, url: URL) -> M:
     try:
         return record_structurer(model)(data)
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise TwilioDecodeError(
-            f"cannot read {model.__name__} from the response: {exc}", method=method, url=str(url)
-        ) from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        why = why_unreadable(model, data, exc, "the response")
+        raise TwilioDecodeError(why, method=method, url=str(url)) from None
 
 
 class ListResource(Resource, Generic[M]):
@@ -214,6 +221,9 @@ class ListResource(Resource, Generic[M]):
         )
         return self._mounted_endpoint.url(self._requester.hosts, self._path, query)
 
+    def _list_url(self) -> URL:
+        return self._mounted_endpoint.url(self._requester.hosts, self._path)
+
     def _pages(self) -> PageSource[M]:
         endpoint, requester = self._mounted_endpoint, self._requester
         pages = (requester.transport, requester.hosts, endpoint.product, endpoint.codec)
@@ -233,23 +243,45 @@ class ListResource(Resource, Generic[M]):
         return await self._pages().page(url)
 
     def _stream(
-        self, filters: Mapping[str, Any], *, limit: int | None, page_size: int | None
-    ) -> AsyncIterator[M]:
+        self,
+        filters: Mapping[str, Any],
+        *,
+        limit: int | None,
+        page_size: int | None,
+        resume: StreamCursor | str | None = None,
+    ) -> RecordStream[M]:
         if limit is not None:
             _check_int("limit", limit, 0)
-        if page_size is None and limit is not None:
-            page_size = max(1, min(limit, MAX_PAGE_SIZE))  # don't fetch 1000 to use 5
-        # Built now, so bad filters raise at the call, not at the first iteration.
-        first_url = self._first_page_url(filters, page_size=page_size)
+        source = self._pages()
+        if resume is None:
+            if page_size is None and limit is not None:
+                page_size = max(1, min(limit, MAX_PAGE_SIZE))  # don't fetch 1000 to use 5
+            # Built now, so bad filters raise at the call, not at the first iteration.
+            first_url = self._first_page_url(filters, page_size=page_size)
+        elif filters or page_size is not None:
+            raise TwilioValidationError(
+                "resume goes on with the filters and page size of the stream it came from: "
+                "pass only limit with it",
+                param="resume",
+            )
+        else:
+            resume = resume if isinstance(resume, StreamCursor) else StreamCursor.parse(resume)
+            first_url = source.list_page(resume.page, self._list_url(), param="resume")
         # Pages requested ahead when every page URL is known up front: bounded so that
         # memory stays a few pages, and never more than the client lets be in flight.
         window = min(self._requester.transport.max_concurrency, MAX_PAGE_WINDOW)
-        return stream_records(self._pages(), first_url, limit=limit, window=window)
+        return RecordStream(source, first_url, limit=limit, window=window, resume=resume)
 
     async def _list(
-        self, filters: Mapping[str, Any], *, limit: int | None, page_size: int | None
+        self,
+        filters: Mapping[str, Any],
+        *,
+        limit: int | None,
+        page_size: int | None,
+        resume: StreamCursor | str | None = None,
     ) -> list[M]:
-        return [record async for record in self._stream(filters, limit=limit, page_size=page_size)]
+        stream = self._stream(filters, limit=limit, page_size=page_size, resume=resume)
+        return [record async for record in stream]
 
     # -- public, for lists without filters ----------------------------------------------
 
@@ -265,19 +297,32 @@ class ListResource(Resource, Generic[M]):
             {}, page_size=page_size, page_number=page_number, page_token=page_token
         )
 
-    def stream(self, *, limit: int | None = None, page_size: int | None = None) -> AsyncIterator[M]:
-        """Iterate every record (up to ``limit``), fetching pages ahead of the consumer."""
-        return self._stream({}, limit=limit, page_size=page_size)
+    def stream(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        resume: StreamCursor | str | None = None,
+    ) -> RecordStream[M]:
+        """Iterate every record (up to ``limit``), fetching pages ahead of the consumer;
+        ``resume`` (a :class:`StreamCursor` or its text) goes on after its record."""
+        return self._stream({}, limit=limit, page_size=page_size, resume=resume)
 
-    async def list(self, *, limit: int | None = None, page_size: int | None = None) -> list[M]:
+    async def list(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        resume: StreamCursor | str | None = None,
+    ) -> list[M]:
         """Every record (up to ``limit``) in one list. Prefer :meth:`stream` for big lists."""
-        return await self._list({}, limit=limit, page_size=page_size)
+        return await self._list({}, limit=limit, page_size=page_size, resume=resume)
 
     async def get_page(self, url: str) -> Page[M]:
-        """Fetch the page at ``url`` (e.g. a saved ``next_page_url``) on the configured host."""
-        product = self._mounted_endpoint.product
-        link = resolve_link(url, product=product, hosts=self._requester.hosts)
-        return await self._pages().page(link)
+        """Fetch the page at ``url`` (e.g. a saved ``next_page_url``): a page of this list,
+        on the configured host."""
+        source = self._pages()
+        return await source.page(source.list_page(url, self._list_url(), param="url"))
 
 
 def _check_int(param: str, value: Any, low: int, high: int | None = None) -> None:

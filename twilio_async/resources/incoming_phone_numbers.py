@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 
 from typing_extensions import Required, TypedDict, Unpack
@@ -10,7 +9,7 @@ from typing_extensions import Required, TypedDict, Unpack
 from ..envelopes import PagingV2010
 from ..hosts import Product
 from ..models import EmergencyStatus, IncomingPhoneNumber, VoiceReceiveMode
-from ..pagination import Page
+from ..pagination import Page, RecordStream, StreamCursor
 from ..params import (
     E164,
     AreaCode,
@@ -145,20 +144,23 @@ class _NumberList(ListResource[IncomingPhoneNumber]):
         *,
         limit: int | None = None,
         page_size: int | None = None,
+        resume: StreamCursor | str | None = None,
         **filters: Unpack[IncomingPhoneNumberFilters],
-    ) -> AsyncIterator[IncomingPhoneNumber]:
-        """Every matching number, one page request ahead of the consumer."""
-        return self._stream(filters, limit=limit, page_size=page_size)
+    ) -> RecordStream[IncomingPhoneNumber]:
+        """Every matching number, one page request ahead of the consumer. ``stream.cursor``
+        (or a failed stream's ``error.cursor``) passed as ``resume`` goes on after it."""
+        return self._stream(filters, limit=limit, page_size=page_size, resume=resume)
 
     async def list(
         self,
         *,
         limit: int | None = None,
         page_size: int | None = None,
+        resume: StreamCursor | str | None = None,
         **filters: Unpack[IncomingPhoneNumberFilters],
     ) -> list[IncomingPhoneNumber]:
         """Every matching number (up to ``limit``) in one list."""
-        return await self._list(filters, limit=limit, page_size=page_size)
+        return await self._list(filters, limit=limit, page_size=page_size, resume=resume)
 
 
 class _TypedNumberList(_NumberList):

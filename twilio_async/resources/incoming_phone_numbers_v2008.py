@@ -10,7 +10,6 @@ pages there are, so ``stream()`` fetches later pages concurrently (:class:`Pagin
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from typing_extensions import Required, TypedDict, Unpack
@@ -18,7 +17,7 @@ from typing_extensions import Required, TypedDict, Unpack
 from ..envelopes import PagingV2008
 from ..hosts import Product
 from ..models import IncomingPhoneNumberV2008
-from ..pagination import Page
+from ..pagination import Page, RecordStream, StreamCursor
 from ..params import AreaCode, MaxLength, NationalNumber, Webhook, WebhookMethod, schema
 from ..xml import XML
 from .base import Collection, Deletable, Endpoint, ListResource
@@ -134,21 +133,24 @@ class _NumberListV2008(ListResource[IncomingPhoneNumberV2008]):
         *,
         limit: int | None = None,
         page_size: int | None = None,
+        resume: StreamCursor | str | None = None,
         **filters: Unpack[IncomingPhoneNumberFiltersV2008],
-    ) -> AsyncIterator[IncomingPhoneNumberV2008]:
+    ) -> RecordStream[IncomingPhoneNumberV2008]:
         """Every matching number, in order. The first page says how many pages there are,
-        so the later ones are fetched concurrently (a bounded window ahead of you)."""
-        return self._stream(filters, limit=limit, page_size=page_size)
+        so the later ones are fetched concurrently (a bounded window ahead of you).
+        ``resume`` takes a ``stream.cursor`` (or ``error.cursor``) and goes on after it."""
+        return self._stream(filters, limit=limit, page_size=page_size, resume=resume)
 
     async def list(
         self,
         *,
         limit: int | None = None,
         page_size: int | None = None,
+        resume: StreamCursor | str | None = None,
         **filters: Unpack[IncomingPhoneNumberFiltersV2008],
     ) -> list[IncomingPhoneNumberV2008]:
         """Every matching number (up to ``limit``) in one list."""
-        return await self._list(filters, limit=limit, page_size=page_size)
+        return await self._list(filters, limit=limit, page_size=page_size, resume=resume)
 
 
 class LocalListV2008(_NumberListV2008):
