@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from yarl import URL
 
-from twilio_async import Client, TwilioValidationError
+from twilio_async import Client, PaginationLoopError, TwilioValidationError
 from twilio_async.envelopes import PageDecodeError, PagingV2008, with_page_number
 from twilio_async.hosts import Hosts, Product
 from twilio_async.pagination import MAX_PAGE_WINDOW
@@ -67,6 +67,27 @@ async def test_an_empty_later_page_ends_the_stream(fake: FakeTwilio) -> None:
         got = [n.sid async for n in client.api.v2008.incoming_phone_numbers.stream(page_size=10)]
     assert got == sids[:20]
     assert page_requests(fake) == [0, 1, 2]
+
+
+async def test_a_server_answering_another_page_number_is_a_loop(fake: FakeTwilio) -> None:
+    # A server that ignores ?page= would answer page 0 for every page: duplicates forever.
+    sids = fake.seed_numbers(30)
+    page_0 = (
+        '<?xml version="1.0" encoding="UTF-8"?><TwilioResponse><IncomingPhoneNumbers '
+        'page="0" numpages="3" pagesize="10" total="30" start="0" end="9"/></TwilioResponse>'
+    )
+    fake.inject(Fault(status=200, body=page_0, content_type="application/xml", skip=1))
+    got: list[str] = []
+
+    async def consume(client: Client) -> None:
+        async for number in client.api.v2008.incoming_phone_numbers.stream(page_size=10):
+            got.append(number.sid)
+
+    async with fake.client(max_concurrency=1) as client:  # a window of one page
+        with pytest.raises(PaginationLoopError, match="asked for page 1, the server answered"):
+            await consume(client)
+    assert got == sids[:10]
+    assert page_requests(fake) == [0, 1]
 
 
 async def test_limit_requests_only_the_pages_it_needs(client: Client, fake: FakeTwilio) -> None:

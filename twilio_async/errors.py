@@ -111,7 +111,8 @@ class TwilioDecodeError(TwilioError):
 
 
 class PaginationLoopError(TwilioDecodeError):
-    """A next-page link leads back to a page already read in the same walk."""
+    """Paging goes round: a next-page link leads back to a page already read in the same
+    walk, or a 2008-08-01 server answered another page than the one asked for."""
 
 
 class TwilioTransportError(TwilioError):

@@ -346,12 +346,13 @@ async def numbered_pages(
     and are decoded in page order when the consumer reaches them.
 
     ``wanted`` as for :func:`linked_pages`; requests stop once the pages received and in
-    flight are expected to cover it.
+    flight are expected to cover it. A page answered for another page number (a server
+    that ignores ``page`` would repeat page 0 forever) raises :class:`PaginationLoopError`.
     """
     urls = first.later_page_urls or iter(())
     per_page = max(first.page_size or len(first.records), 1)
     pending: deque[tuple[URL, asyncio.Task[bytes]]] = deque()
-    page = first
+    page, number = first, first.page_number or 0
     try:
         while True:
             if wanted is not None:
@@ -371,6 +372,13 @@ async def numbered_pages(
             url, fetch = pending[0]
             page = source.decode(url, await fetch)
             pending.popleft()
+            number += 1
+            if page.page_number != number:
+                raise PaginationLoopError(
+                    f"asked for page {number}, the server answered page {page.page_number}",
+                    method="GET",
+                    url=str(url),
+                )
             if not page.records:
                 return  # the list shrank: no page after an empty one holds records
     finally:
