@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import operator
 import re
 from collections import deque
@@ -250,16 +249,17 @@ class _Position:
     ``length_hint``: nothing is counted per record). Kept apart from the generator, so
     that a stream dropped half-way is freed at once, without a reference cycle."""
 
-    __slots__ = ("models", "origin", "page", "sid", "start", "unread")
+    __slots__ = ("last", "models", "origin", "page", "start", "unread")
 
-    def __init__(self, origin: str, page: URL, start: int, sid: str | None) -> None:
-        self.origin, self.page, self.start, self.sid = origin, page, start, sid
+    def __init__(self, origin: str, page: URL, start: int, last: Any) -> None:
+        self.origin, self.page, self.start = origin, page, start
+        self.last = last  # the last record delivered before this chunk (for its SID)
         self.models: list[Any] = []
         self.unread: Iterator[Any] = iter(self.models)
 
     def chunk(self, page: URL, start: int, models: list[Any]) -> Iterator[Any]:
         """Records ``start...`` of ``page`` are about to be yielded: their iterator."""
-        self.sid = self.last_sid()
+        self.last = self.last_delivered()
         self.page, self.start, self.models = page, start, models
         self.unread = iter(models)
         return self.unread
@@ -267,17 +267,17 @@ class _Position:
     def skip(self, page: URL, start: int, record: Any) -> None:
         """Resume after ``record``, which could not be read: it is ``start - 1`` of ``page``."""
         self.chunk(page, start, [])
-        self.sid = _sid_of(record)
+        self.last = record
 
-    def last_sid(self) -> str | None:
+    def last_delivered(self) -> Any:
         done = len(self.models) - operator.length_hint(self.unread)
-        return _sid_of(self.models[done - 1]) if done else self.sid
+        return self.models[done - 1] if done else self.last
 
     def cursor(self) -> StreamCursor:
         text = str(self.page)
         page = text[len(self.origin) :] if text.startswith(self.origin) else self.page.raw_path_qs
         done = len(self.models) - operator.length_hint(self.unread)
-        return StreamCursor(page, self.start + done, self.last_sid())
+        return StreamCursor(page, self.start + done, _sid_of(self.last_delivered()))
 
 
 async def _cancel(tasks: Iterable[asyncio.Future[Any]]) -> None:
@@ -293,10 +293,6 @@ async def _cancel(tasks: Iterable[asyncio.Future[Any]]) -> None:
             task.exception()
 
 
-def _digest(url: URL) -> bytes:
-    return hashlib.blake2b(str(url).encode(), digest_size=16).digest()
-
-
 async def linked_pages(
     source: PageSource[Any], first: PageData, wanted: int | None
 ) -> AsyncGenerator[PageData, None]:
@@ -305,19 +301,20 @@ async def linked_pages(
 
     ``wanted``: how many records the stream still needs, counting ``first``'s; no page is
     requested once it is covered. A link to a page already read in this walk (the same
-    page, or a cycle) raises :class:`PaginationLoopError` after the page holding it. It
-    remembers a 16-byte digest per page read, not the URLs.
+    page, or a cycle) raises :class:`PaginationLoopError` after the page holding it. Only
+    the URLs' hashes are kept (64 bits per page read; a false alarm would take a hash
+    collision: odds about 1 in 10^7 for a walk of a million pages).
     """
     ahead: asyncio.Task[PageData] | None = None
-    page, read = first, {_digest(first.fetched_url)}
+    page, read = first, {hash(first.fetched_url)}
     try:
         while True:
             if wanted is not None:
                 wanted -= len(page.records)
             link = page.next_url
-            loops = link is not None and _digest(link) in read
+            loops = link is not None and hash(link) in read
             if link is not None and not loops and (wanted is None or wanted > 0):
-                read.add(_digest(link))
+                read.add(hash(link))
                 ahead = asyncio.ensure_future(source.read(link))
                 await asyncio.sleep(0)  # let the request go out before the consumer runs
             yield page
@@ -460,8 +457,8 @@ class RecordStream(AsyncIterator[M]):
         resume: StreamCursor | None = None,
     ) -> None:
         origin = str(source.hosts.url(source.product, ""))
-        start, sid = (0, None) if resume is None else (resume.offset, resume.sid)
-        self._position = position = _Position(origin, first_url, start, sid)
+        start, last = (0, None) if resume is None else (resume.offset, {"sid": resume.sid})
+        self._position = position = _Position(origin, first_url, start, last)
         self._records = stream_records(
             source, first_url, position, limit=limit, window=window, resume=resume
         )
