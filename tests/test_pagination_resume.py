@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from twilio_async import (
     Client,
@@ -202,3 +204,13 @@ async def test_a_stream_is_still_a_plain_async_iterator(client: Client, fake: Fa
     async for _ in client.incoming_phone_numbers.stream(page_size=10):
         break  # the stream is dropped: asyncio closes it at once, in a task of its own
     await wait_until(lambda: client_tasks() == [])
+
+
+@given(
+    page=st.text("abcXYZ019-._~:/?#[]@!$&'()*+,;=%", max_size=80).map(lambda p: "/" + p),
+    offset=st.integers(0, 9_999_999),
+    sid=st.none() | st.text("abcdefABCDEF0123456789", min_size=1, max_size=64),
+)
+def test_a_cursor_reads_back_from_its_text(page: str, offset: int, sid: str | None) -> None:
+    cursor = StreamCursor(page, offset, sid)
+    assert StreamCursor.parse(str(cursor)) == cursor
