@@ -16,6 +16,7 @@ Everything the library raises on purpose derives from :class:`TwilioError`::
     │   ├── TwilioConnectionError could not connect, or the connection broke
     │   └── TwilioTimeoutError    no answer within the timeout
     ├── TwilioDecodeError         an answer that is not the JSON/XML it should be
+    │   └── PaginationLoopError   a next-page link back to a page already read
     ├── UnsafeURLError            a pagination link that points off the configured host
     ├── ClientClosedError         the client was used after close()
     └── TwilioValidationError     bad local input, raised before anything is sent (a ValueError)
@@ -30,7 +31,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .pagination import StreamCursor
 
 __all__ = [
     "AuthenticationError",
@@ -41,6 +45,7 @@ __all__ = [
     "InvalidSidError",
     "MethodNotAllowedError",
     "NotFoundError",
+    "PaginationLoopError",
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
@@ -59,7 +64,13 @@ _BODY_EXCERPT = 200  # characters of a non-Twilio error body kept for the messag
 
 
 class TwilioError(Exception):
-    """Base class of every exception this library raises on purpose."""
+    """Base class of every exception this library raises on purpose.
+
+    ``cursor``: on the error of a stream, where to resume it (``stream(resume=...)``, just
+    after the last record delivered); None on any other error.
+    """
+
+    cursor: StreamCursor | None = None
 
 
 class TwilioValidationError(TwilioError, ValueError):
@@ -97,6 +108,11 @@ class TwilioDecodeError(TwilioError):
         self.method = method
         self.url = url
         self.status = status
+
+
+class PaginationLoopError(TwilioDecodeError):
+    """Paging goes round: a next-page link leads back to a page already read in the same
+    walk, or a 2008-08-01 server answered another page than the one asked for."""
 
 
 class TwilioTransportError(TwilioError):
