@@ -5,10 +5,10 @@
 With no TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN in the environment this runs against the
 fake Twilio bundled with the library (twilio_async.testing), so it needs no account.
 
-With real credentials it installs a real Add-on on your account, which means accepting
-that Add-on's Terms of Service: it only does so when run with ``--accept-terms``. It uses
-the first phone number already on the account (it never buys one), and removes the
-assignment and the install before it exits.
+With real credentials it installs a real Add-on on your account, which can cost money and
+means accepting that Add-on's Terms of Service: it only does so when run with
+``--yes-real-twilio --accept-terms``. It uses the first phone number already on the account
+(it never buys one), and removes the assignment and the install before it exits.
 """
 
 from __future__ import annotations
@@ -57,7 +57,11 @@ async def pick_add_on(client: Client) -> AvailableAddOn:
 
 
 async def main() -> None:
-    async with open_client() as (client, fake):
+    installs = (
+        "installs a Marketplace Add-on, assigns it to your first phone number and enables an "
+        "extension, then unassigns and uninstalls it"
+    )
+    async with open_client(on_real_twilio=installs) as (client, fake):
         if fake is None and "--accept-terms" not in sys.argv[1:]:
             print("Installing an Add-on accepts its Terms of Service: rerun with --accept-terms.")
             return

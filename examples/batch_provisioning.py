@@ -6,7 +6,8 @@ The client bounds requests in flight (``max_concurrency``), so gathering hundred
 coroutines queues them instead of flooding Twilio. Rate-limited requests (HTTP 429) are
 retried, honouring Retry-After, because Twilio did not process them; a purchase that failed
 in any way that might have reached Twilio is never retried, so nothing is bought twice.
-Against the fake, a burst of 429s is injected to show the retries at work.
+Against the fake, a burst of 429s is injected to show the retries at work. With TWILIO_*
+credentials it buys real numbers, so it runs only with ``--yes-real-twilio``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,11 @@ async def provision(client: Client, area_code: str) -> IncomingPhoneNumber:
 
 
 async def main() -> None:
-    async with open_client(max_concurrency=20) as (client, fake):
+    buys = (
+        f"buys up to {len(AREA_CODES) * PER_AREA_CODE} phone numbers ({PER_AREA_CODE} in each "
+        f"of area codes {', '.join(AREA_CODES)}), updates their voice URL and releases them"
+    )
+    async with open_client(on_real_twilio=buys, max_concurrency=20) as (client, fake):
         if fake is not None:
             fake.latency = 0.002
             fake.inject(Fault(status=429, retry_after="0.05", method="POST", times=15))

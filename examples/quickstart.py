@@ -4,7 +4,9 @@
 
 With no TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN in the environment this runs against the
 fake Twilio bundled with the library (twilio_async.testing), so it needs no account. With
-Twilio *test* credentials it buys the magic test number +15005550006, which costs nothing.
+Twilio *test* credentials it buys the magic test number +15005550006, which costs nothing;
+since live credentials would buy a real number in area code 415, any TWILIO_* credentials
+need ``--yes-real-twilio``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,11 @@ from twilio_async import NotFoundError
 
 
 async def main() -> None:
-    async with open_client() as (client, _fake):
+    buys = (
+        "buys +15005550006 (a magic test number: free with test credentials) and a number "
+        "in area code 415, changes one and releases both"
+    )
+    async with open_client(on_real_twilio=buys) as (client, _fake):
         numbers = client.incoming_phone_numbers
 
         # Provision: by exact number, and by area code.

@@ -1,4 +1,5 @@
-"""The exception tree and the pure error_from_response() (twilio_async.errors)."""
+"""The exception tree (twilio_async.errors) and the pure error_from_response()
+(twilio_async.error_bodies)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from twilio_async import errors
+from twilio_async.error_bodies import error_from_response
 from twilio_async.errors import (
     AuthenticationError,
     BadRequestError,
@@ -24,7 +26,6 @@ from twilio_async.errors import (
     TwilioAPIError,
     TwilioError,
     TwilioValidationError,
-    error_from_response,
 )
 
 URL = "https://api.twilio.com/2010-04-01/Accounts/AC" + "a" * 32 + "/IncomingPhoneNumbers.json"
@@ -337,3 +338,103 @@ def test_codes_of_non_decimal_digits_are_dropped_not_fatal(code: str) -> None:
     error = build(xml.encode())
     assert error.code is None
     assert error.message == "m"
+
+
+# --- one printable line, whatever the server sent -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("plain text, é and 📞", "plain text, é and 📞"),
+        ("a\r\nb", "a\\r\\nb"),
+        ("\x1b[2J\x00\x7f", "\\x1b[2J\\x00\\x7f"),
+        ("line\u2028sep\u2029par\u202eflip\x85", "line\\u2028sep\\u2029par\\u202eflip\\x85"),
+        ("tab\there", "tab\\there"),
+    ],
+)
+def test_escape_control_keeps_text_on_one_printable_line(raw: str, shown: str) -> None:
+    assert errors.escape_control(raw) == shown
+    assert errors.escape_control(raw).isprintable()
+
+
+def test_api_error_text_is_escaped_and_the_raw_values_are_kept() -> None:
+    error = build({"code": 20001, "message": "bad\r\nINFO forged", "more_info": "u\n"})
+    assert "bad\\r\\nINFO forged" in str(error)
+    assert str(error).isprintable()
+    assert error.message == "bad\r\nINFO forged"
+    assert error.more_info == "u"  # stripped, as before
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        errors.TwilioDecodeError("bad <tag\n>", method="GET", url="http://h/\r\n"),
+        errors.TwilioConnectionError(
+            "connection failed: BadStatusLine: '\x1b[2J'", method="GET", url="u", request_sent=True
+        ),
+        errors.UnsafeURLError("link http://evil/\r\nx"),
+        errors.TwilioValidationError("friendly_name '\x1b'"),
+        errors.ResponseTooLargeError(method="GET", url="http://h/\n", limit=10),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_every_twilio_error_is_one_printable_line(error: TwilioError) -> None:
+    assert str(error).isprintable()
+
+
+def test_attempts_and_the_reason_to_stop_appear_in_the_text() -> None:
+    once = build(CLASSIC)
+    assert once.attempts == 1
+    assert "attempt" not in str(once)
+    error = error_from_response(
+        status=503,
+        reason="Service Unavailable",
+        body=b"",
+        method="GET",
+        url=URL,
+        request_id=None,
+        attempts=3,
+        note="not retried: a wait of 30s would pass the total_timeout of 10s",
+    )
+    assert str(error) == (
+        f"HTTP 503 GET {URL}: Service Unavailable (3 attempts; "
+        "not retried: a wait of 30s would pass the total_timeout of 10s)"
+    )
+    broken = errors.TwilioTimeoutError(
+        "no response within 30s", method="GET", url=URL, request_sent=True, attempts=2
+    )
+    assert str(broken) == f"no response within 30s (GET {URL}; 2 attempts)"
+
+
+def test_response_too_large_names_the_url_and_the_limit() -> None:
+    error = errors.ResponseTooLargeError(method="GET", url=URL, limit=32 * 2**20, size=10**8)
+    assert str(error) == (
+        "the response is larger than max_response_size (32 MiB; it announced 100000000 "
+        f"bytes), so the rest was not read (GET {URL})"
+    )
+    assert "(1000 bytes)" in str(errors.ResponseTooLargeError(method="GET", url=URL, limit=1000))
+
+
+def test_event_loop_error_is_a_runtime_error() -> None:
+    assert issubclass(errors.EventLoopError, RuntimeError)
+    assert issubclass(errors.EventLoopError, TwilioError)
+
+
+def test_errors_imports_nothing_else_of_the_package() -> None:
+    # errors.py is the leaf: xml.py and error_bodies.py import it, never the reverse. An
+    # import for type checkers only (`if TYPE_CHECKING:`) never runs, so it makes no circle.
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(errors.__file__).read_text())
+    for node in list(tree.body):
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            tree.body.remove(node)
+    relative = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        and (node.level or "twilio_async" in (node.module or ""))
+    ]
+    assert relative == []

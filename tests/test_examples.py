@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -9,24 +10,33 @@ from pathlib import Path
 
 import pytest
 
+from .rawserver import RawServer, Received, Reply, json_body
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+CREDENTIALS = {"TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "not-used"}
 
 
-def run_example(name: str, environ: dict[str, str] | None = None) -> str:
+def run(
+    name: str, environ: dict[str, str] | None = None, *args: str
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
     env.update(environ or {})
     env["PYTHONPATH"] = os.pathsep.join(
         [str(EXAMPLES.parent), *filter(None, [env.get("PYTHONPATH")])]
     )
     env["PYTHONWARNINGS"] = "error"  # an unclosed session would fail the run
-    done = subprocess.run(
-        [sys.executable, str(EXAMPLES / name)],
+    return subprocess.run(
+        [sys.executable, str(EXAMPLES / name), *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def run_example(name: str, environ: dict[str, str] | None = None, *args: str) -> str:
+    done = run(name, environ, *args)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     return done.stdout
@@ -69,11 +79,51 @@ def test_addons() -> None:
 
 
 def test_addons_with_real_credentials_asks_before_accepting_terms() -> None:
-    credentials = {"TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "not-used"}
-    out = run_example("addons.py", environ=credentials)
+    with RawServer(refuse_credentials).in_thread() as server:
+        environ = {**CREDENTIALS, "TWILIO_BASE_URL": server.url}
+        out = run_example("addons.py", environ, "--yes-real-twilio")
     assert out == (
         "Installing an Add-on accepts its Terms of Service: rerun with --accept-terms.\n"
     )
+    assert server.connections == 0
+
+
+# -- nothing bought, installed or released on a real account without --yes-real-twilio --------
+
+CHANGES_A_REAL_ACCOUNT = {
+    "quickstart.py": "buys +15005550006",
+    "batch_provisioning.py": "buys up to 200 phone numbers (50 in each of area codes 415",
+    "addons.py": "installs a Marketplace Add-on",
+}
+
+
+async def refuse_credentials(request: Received, reply: Reply) -> None:
+    body = json_body({"code": 20003, "message": "Authenticate", "status": 401})
+    await reply.send(401, body)
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES_A_REAL_ACCOUNT))
+def test_an_example_that_changes_a_real_account_refuses_without_the_flag(name: str) -> None:
+    # The base URL is a local server that would answer 401: nothing may reach it at all.
+    with RawServer(refuse_credentials).in_thread() as server:
+        done = run(name, {**CREDENTIALS, "TWILIO_BASE_URL": server.url})
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert CHANGES_A_REAL_ACCOUNT[name] in done.stderr
+    assert "Nothing was sent. Rerun with --yes-real-twilio" in done.stderr
+    assert server.connections == 0
+
+
+def test_with_the_flag_an_example_does_use_the_account() -> None:
+    with RawServer(refuse_credentials).in_thread() as server:
+        environ = {**CREDENTIALS, "TWILIO_BASE_URL": server.url}
+        out = run_example("batch_provisioning.py", environ, "--yes-real-twilio")
+    assert "bought 0 numbers, 200 failed" in out
+    assert "Twilio error 20003: 200 requests" in out
+    assert server.count("POST", "/IncomingPhoneNumbers.json") == len(server.requests) == 200
+    pair = f"{CREDENTIALS['TWILIO_ACCOUNT_SID']}:{CREDENTIALS['TWILIO_AUTH_TOKEN']}"
+    expected = "Basic " + base64.b64encode(pair.encode()).decode()
+    assert {r.headers["authorization"] for r in server.requests} == {expected}
 
 
 def test_legacy_xml() -> None:

@@ -19,6 +19,7 @@ from twilio_async import (
     HttpMethod,
     IncomingPhoneNumberV2008,
     NotFoundError,
+    ServerError,
     TwilioAPIError,
     TwilioDecodeError,
     TwilioValidationError,
@@ -325,14 +326,20 @@ async def test_fetch_update_delete(client: Client, fake: FakeTwilio) -> None:
         await client.incoming_phone_numbers(created.sid).fetch()
 
 
-async def test_update_is_retried_on_5xx_because_put_is_idempotent(
+async def test_update_is_not_resent_after_a_5xx_since_it_may_have_been_processed(
     client: Client, fake: FakeTwilio
 ) -> None:
+    # The 2008 update is a PUT that rewrites a number: like a POST, never repeated once it
+    # may have reached Twilio (see twilio_async.retry); a 429 is retried.
     sid = add(fake, "+14155550100")
     fake.inject(Fault(status=503, method="PUT"))
+    with pytest.raises(ServerError):
+        await client.api.v2008.incoming_phone_numbers(sid).update(url="https://e.x/v")
+    assert len(fake.requests_to("PUT")) == 1
+    fake.inject(Fault(status=429, retry_after="0", method="PUT"))
     updated = await client.api.v2008.incoming_phone_numbers(sid).update(url="https://e.x/v")
     assert updated.url == "https://e.x/v"
-    assert len(fake.requests_to("PUT")) == 2
+    assert len(fake.requests_to("PUT")) == 3
 
 
 async def test_dates_keep_their_offsets(client: Client, fake: FakeTwilio) -> None:

@@ -550,3 +550,34 @@ def test_a_trailing_newline_does_not_pass_validation(
 ) -> None:
     # "$" in a pattern also matches before a final "\n": the value would go out with it.
     refused(compiled, {name: value}, name)
+
+
+# --- text UTF-8 cannot carry -----------------------------------------------------------------
+
+LONE_SURROGATE = "a\ud800b"
+
+
+@pytest.mark.parametrize(
+    ("compiled", "values", "name"),
+    [
+        (CREATE, {"phone_number": E164_NUMBER, "friendly_name": LONE_SURROGATE}, "friendly_name"),
+        (UPDATE, {"friendly_name": "\udfff"}, "friendly_name"),
+        (FILTERS, {"friendly_name": LONE_SURROGATE}, "friendly_name"),
+        (ADDON, {"unique_name": LONE_SURROGATE}, "unique_name"),
+        (ADDON, {"unique_name": "u", "configuration": {"k": LONE_SURROGATE}}, "configuration"),
+        (ADDON, {"unique_name": "u", "configuration": {"\ud800": 1}}, "configuration"),
+    ],
+)
+def test_a_lone_surrogate_is_a_validation_error_naming_the_parameter(
+    compiled: ParamSchema, values: Mapping[str, Any], name: str
+) -> None:
+    error = refused(compiled, values, name)
+    assert "lone surrogate" in str(error)
+    assert str(error).isprintable()
+
+
+def test_text_beyond_ascii_and_the_basic_plane_is_sent_as_given() -> None:
+    pairs = dict(ADDON.encode({"unique_name": "Zoë 📞", "configuration": {"emoji": "📞"}}))
+    assert pairs["UniqueName"] == "Zoë 📞"
+    assert json.loads(pairs["Configuration"]) == {"emoji": "📞"}
+    pairs["Configuration"].encode("utf-8")  # no surrogate pair escapes left to break it

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from twilio_async.retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
+from twilio_async.retry import RESENDABLE_METHODS, RetryPolicy, parse_retry_after
 
 UTC = timezone.utc
 NOW = datetime(2015, 10, 21, 7, 27, 0, tzinfo=UTC)
@@ -120,8 +120,8 @@ def test_429_without_retry_after_backs_off_within_the_cap(retry_number: int, see
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
-@pytest.mark.parametrize("method", ["GET", "DELETE", "PUT", "HEAD", "OPTIONS", "get"])
-def test_5xx_is_retried_for_idempotent_methods(status: int, method: str) -> None:
+@pytest.mark.parametrize("method", ["GET", "DELETE", "HEAD", "OPTIONS", "get"])
+def test_5xx_is_retried_for_resendable_methods(status: int, method: str) -> None:
     delay = status_delay(method, status)
     assert delay is not None
     assert 0.0 <= delay <= POLICY.backoff_base
@@ -129,8 +129,8 @@ def test_5xx_is_retried_for_idempotent_methods(status: int, method: str) -> None
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
-@pytest.mark.parametrize("method", ["POST", "post", "PATCH"])
-def test_5xx_is_never_retried_for_post(status: int, method: str) -> None:
+@pytest.mark.parametrize("method", ["POST", "post", "PATCH", "PUT", "put"])
+def test_5xx_is_never_retried_for_post_or_put(status: int, method: str) -> None:
     assert status_delay(method, status) is None
     assert status_delay(method, status, retry_after=1.0) is None
 
@@ -165,9 +165,9 @@ def test_max_retries_zero_disables_retrying() -> None:
 # --- RetryPolicy: connection failures and timeouts ------------------------------------------------
 
 
-@pytest.mark.parametrize("method", sorted(IDEMPOTENT_METHODS))
+@pytest.mark.parametrize("method", sorted(RESENDABLE_METHODS))
 @pytest.mark.parametrize("request_sent", [True, False])
-def test_failures_of_idempotent_methods_are_retried(method: str, request_sent: bool) -> None:
+def test_failures_of_resendable_methods_are_retried(method: str, request_sent: bool) -> None:
     delay = POLICY.delay_for_failure(
         method=method, request_sent=request_sent, retry_number=0, rng=random.Random(1)
     )
@@ -175,8 +175,8 @@ def test_failures_of_idempotent_methods_are_retried(method: str, request_sent: b
     assert 0.0 <= delay <= POLICY.backoff_base
 
 
-@pytest.mark.parametrize("method", ["POST", "post", "PATCH"])
-def test_post_failure_is_retried_only_when_the_request_was_not_sent(method: str) -> None:
+@pytest.mark.parametrize("method", ["POST", "post", "PATCH", "PUT", "put"])
+def test_post_or_put_failure_is_retried_only_when_the_request_was_not_sent(method: str) -> None:
     assert POLICY.delay_for_failure(method=method, request_sent=True, retry_number=0) is None
     unsent = POLICY.delay_for_failure(
         method=method, request_sent=False, retry_number=0, rng=random.Random(1)
@@ -192,8 +192,14 @@ def test_failure_retries_stop_at_max_retries() -> None:
         assert (delay is not None) is retried
 
 
-def test_idempotent_methods_are_the_documented_ones() -> None:
-    assert frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}) == IDEMPOTENT_METHODS
+def test_resendable_methods_are_the_documented_ones() -> None:
+    # PUT is idempotent in HTTP, but Twilio's 2008 update is a PUT that rewrites a number:
+    # a late repeat would undo a change made in between, so it is never resent.
+    assert frozenset({"GET", "HEAD", "OPTIONS", "DELETE"}) == RESENDABLE_METHODS
+
+
+def test_429_is_retried_for_put() -> None:
+    assert status_delay("PUT", 429, retry_after=1.0) == 1.0
 
 
 # --- backoff ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from twilio_async import (
     AuthenticationError,
     BadRequestError,
     Client,
+    ConfigurationError,
     NotFoundError,
     RateLimitError,
     RetryPolicy,
@@ -129,7 +130,7 @@ async def test_update_is_a_post_and_is_not_retried_on_5xx(
 async def test_dropped_connections_are_retried_for_get(
     client: Client, fake: FakeTwilio, number_sid: str
 ) -> None:
-    # aiohttp resends once on a dropped kept-alive connection; the rest is our retry loop.
+    # Every attempt is the retry loop's (aiohttp's own resend is off): 3 drops, 3 retries.
     fake.inject(Fault(drop=True, times=3))
     number = await client.incoming_phone_numbers(number_sid).fetch()
     assert number.sid == number_sid
@@ -326,10 +327,22 @@ async def test_error_is_raised_not_retried_for_client_errors(
     assert len(fake.requests) == 1
 
 
-def test_transport_checks_a_numeric_timeout_at_construction() -> None:
+def test_transport_checks_its_options_at_construction() -> None:
     from twilio_async.transport import Credentials, Transport
 
     credentials = Credentials("AC" + "0" * 32, "token")
-    with pytest.raises(TypeError):
-        Transport(credentials=credentials, timeout=object())  # type: ignore[arg-type]
+    for option, bad in [
+        ("timeout", object()),
+        ("timeout", True),
+        ("total_timeout", 0),
+        ("total_timeout", "60"),
+        ("retry", 3),
+        ("max_response_size", 0),
+        ("max_response_size", 1.5),
+        ("max_concurrency", 0),
+    ]:
+        with pytest.raises(ConfigurationError) as excinfo:
+            Transport(credentials=credentials, **{option: bad})  # type: ignore[arg-type]
+        assert excinfo.value.param == option
     assert Transport(credentials=credentials, timeout=2).timeout.total == 2.0
+    assert Transport(credentials=credentials, total_timeout=None).total_timeout is None

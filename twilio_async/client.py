@@ -9,14 +9,21 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from typing_extensions import Self
+from typing_extensions import Self, Unpack
 from yarl import URL
 
 from .errors import ConfigurationError, InvalidSidError
 from .hosts import Hosts, Product, base_url_from, refuse_fake_secret_off_loopback
 from .retry import RetryPolicy
 from .sids import validate_sid
-from .transport import Credentials, Transport, is_client_timeout
+from .transport import (
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_TIMEOUT,
+    Credentials,
+    Options,
+    Transport,
+)
 
 # The resource tree (and with it the models, the converter and asyncio) is imported on
 # first use, as the official client loads its domains; aiohttp at the first request.
@@ -172,13 +179,20 @@ class Client:
 
     One client holds one aiohttp session (created on first use, inside the running event
     loop) shared by every request; use it for the life of your service and close it with
-    ``async with`` or :meth:`close`. A ``session`` you pass in is used and never closed.
+    ``async with`` or :meth:`close`. A ``session`` you pass in is used and never closed. A
+    client made at import time works in one ``asyncio.run()`` after another (each loop gets
+    its own session, closed as that loop shuts down); using it from a second loop while the
+    first is still open raises :class:`~twilio_async.EventLoopError`.
 
     ``max_concurrency`` bounds requests in flight across the whole client (default 50), so
     ``asyncio.gather`` over thousands of operations queues instead of flooding Twilio.
-    ``timeout`` (seconds, or an :class:`aiohttp.ClientTimeout`) applies to each attempt.
-    ``base_url`` sends every product to one origin (e.g. a local fake); ``api_base_url``,
-    ``marketplace_base_url`` and ``preview_base_url`` override a single product.
+    ``timeout`` (seconds, or an :class:`aiohttp.ClientTimeout`) applies to each attempt
+    (default 30); ``total_timeout`` bounds a whole call, retries and waits included
+    (default 60; None for no bound); ``max_response_size`` refuses a larger response body
+    (default 32 MiB) with :class:`~twilio_async.ResponseTooLargeError`. :meth:`with_options`
+    changes these per call. ``base_url`` sends every product to one origin (e.g. a local
+    fake); ``api_base_url``, ``marketplace_base_url`` and ``preview_base_url`` override a
+    single product.
     """
 
     def __init__(
@@ -194,8 +208,10 @@ class Client:
         api_base_url: str | URL | None = None,
         marketplace_base_url: str | URL | None = None,
         preview_base_url: str | URL | None = None,
-        timeout: float | aiohttp.ClientTimeout = 30.0,
+        timeout: float | aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
         max_concurrency: int = 50,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         retry: RetryPolicy | None = None,
         session: aiohttp.ClientSession | None = None,
         user_agent_extra: str | None = None,
@@ -210,20 +226,6 @@ class Client:
             environ=env,
         )
         self._auth_kind = "api key" if credentials.username != self.account_sid else "auth token"
-        if (
-            isinstance(max_concurrency, bool)
-            or not isinstance(max_concurrency, int)
-            or (max_concurrency < 1)
-        ):
-            raise ConfigurationError(
-                "max_concurrency must be an integer >= 1", param="max_concurrency"
-            )
-        if not is_client_timeout(timeout) and (
-            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
-        ):
-            raise ConfigurationError(
-                "timeout must be a positive number of seconds", param="timeout"
-            )
         self.hosts = Hosts.resolve(
             region=region if region is not None else env.get("TWILIO_REGION"),
             edge=edge if edge is not None else env.get("TWILIO_EDGE"),
@@ -234,15 +236,32 @@ class Client:
                 Product.PREVIEW: preview_base_url,
             },
         )
-        self._transport = Transport(
+        self._transport = Transport(  # checks the options, naming a bad one
             credentials=credentials,
             timeout=timeout,
+            total_timeout=total_timeout,
             retry=retry,
             max_concurrency=max_concurrency,
+            max_response_size=max_response_size,
             session=session,
             user_agent_extra=user_agent_extra,
         )
         refuse_fake_secret_off_loopback(credentials.password, self.hosts)  # nothing sent yet
+
+    def with_options(self, **options: Unpack[Options]) -> Client:
+        """This client with other per-call options: ``timeout``, ``total_timeout``, ``retry``
+        and ``max_response_size``. It shares this client's session, concurrency bound and
+        closed state (closing either closes both), so it is cheap to make per call::
+
+            quick = client.with_options(total_timeout=5, retry=RetryPolicy(max_retries=1))
+            number = await quick.incoming_phone_numbers("PN…").fetch()
+        """
+        clone = object.__new__(Client)
+        clone.account_sid = self.account_sid
+        clone._auth_kind = self._auth_kind
+        clone.hosts = self.hosts
+        clone._transport = self._transport.with_options(**options)
+        return clone
 
     @cached_property
     def _requester(self) -> Requester:
@@ -300,7 +319,17 @@ class Client:
 
     @property
     def timeout(self) -> aiohttp.ClientTimeout:
+        """The per-attempt timeout."""
         return self._transport.timeout
+
+    @property
+    def total_timeout(self) -> float | None:
+        """Seconds a whole call may take, retries and waits included (None: no bound)."""
+        return self._transport.total_timeout
+
+    @property
+    def max_response_size(self) -> int:
+        return self._transport.max_response_size
 
     @property
     def max_concurrency(self) -> int:

@@ -1,4 +1,4 @@
-"""The exception tree, and the pure function that turns an HTTP error response into one.
+"""The exception tree. A leaf module: it imports nothing else of this package.
 
 Everything the library raises on purpose derives from :class:`TwilioError`::
 
@@ -14,22 +14,26 @@ Everything the library raises on purpose derives from :class:`TwilioError`::
     │   └── ServerError           5xx
     ├── TwilioTransportError      no usable HTTP answer
     │   ├── TwilioConnectionError could not connect, or the connection broke
-    │   └── TwilioTimeoutError    no answer within the timeout
+    │   └── TwilioTimeoutError    no answer within the timeout or the call's total budget
+    ├── ResponseTooLargeError     an answer larger than the client's max_response_size
     ├── TwilioDecodeError         an answer that is not the JSON/XML it should be
     │   └── PaginationLoopError   a next-page link back to a page already read
     ├── UnsafeURLError            a pagination link that points off the configured host
     ├── ClientClosedError         the client was used after close()
+    ├── EventLoopError            the client's session belongs to another, running event loop
     └── TwilioValidationError     bad local input, raised before anything is sent (a ValueError)
         ├── InvalidSidError
         └── ConfigurationError    missing or malformed credentials / settings
 
 Messages never contain credentials: requests carry them only in the Authorization header,
-which no exception records.
+which no exception records. ``str()`` of every one of them is a single printable line:
+text a server sent (a message, a header, a URL) cannot break a log line or forge another
+one, since control characters are shown escaped (the raw values stay on the attributes).
+Building an exception from an error response is :mod:`twilio_async.error_bodies`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -42,12 +46,14 @@ __all__ = [
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
+    "EventLoopError",
     "InvalidSidError",
     "MethodNotAllowedError",
     "NotFoundError",
     "PaginationLoopError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "TwilioAPIError",
     "TwilioConnectionError",
@@ -57,20 +63,36 @@ __all__ = [
     "TwilioTransportError",
     "TwilioValidationError",
     "UnsafeURLError",
-    "error_from_response",
+    "error_class_for",
+    "escape_control",
 ]
 
-_BODY_EXCERPT = 200  # characters of a non-Twilio error body kept for the message
+
+def escape_control(text: str) -> str:
+    """``text`` with every non-printable character (CR, LF, ESC, other controls, Unicode
+    line separators, bidi overrides) written as its Python escape, so it stays one inert
+    line in a log: ``"bad\\r\\nINFO x"`` -> ``"bad\\\\r\\\\nINFO x"``."""
+    if text.isprintable():  # the usual case, checked in C
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 class TwilioError(Exception):
     """Base class of every exception this library raises on purpose.
 
-    ``cursor``: on the error of a stream, where to resume it (``stream(resume=...)``, just
-    after the last record delivered); None on any other error.
+    ``str()`` is always one printable line (see :func:`escape_control`). ``cursor``: on the
+    error of a stream, where to resume it (``stream(resume=...)``, just after the last
+    record delivered); None on any other error.
     """
 
     cursor: StreamCursor | None = None
+
+    def __str__(self) -> str:
+        return escape_control(self._text())
+
+    def _text(self) -> str:
+        """The unescaped text; subclasses with structured fields build it from them."""
+        return super().__str__()
 
 
 class TwilioValidationError(TwilioError, ValueError):
@@ -93,7 +115,13 @@ class ConfigurationError(TwilioValidationError):
 
 
 class ClientClosedError(TwilioError):
-    """The client was used after it was closed."""
+    """The client was used after it was closed (or was closed while a call waited)."""
+
+
+class EventLoopError(TwilioError, RuntimeError):
+    """The client was used from an event loop other than the one its session belongs to,
+    while that one is still open (e.g. running in another thread). Use one client per
+    event loop, or close the client in its loop first."""
 
 
 class UnsafeURLError(TwilioError):
@@ -115,19 +143,69 @@ class PaginationLoopError(TwilioDecodeError):
     walk, or a 2008-08-01 server answered another page than the one asked for."""
 
 
+def _bytes_text(size: int) -> str:
+    return f"{size // 2**20} MiB" if size and size % 2**20 == 0 else f"{size} bytes"
+
+
+class ResponseTooLargeError(TwilioError):
+    """A response body larger than the client's ``max_response_size``: refused without
+    reading (or buffering) more than ``limit`` bytes of it. ``size`` is the length the
+    server announced, when it announced one."""
+
+    def __init__(self, *, method: str, url: str, limit: int, size: int | None = None) -> None:
+        self.method = method
+        self.url = url
+        self.limit = limit
+        self.size = size
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        announced = f"; it announced {self.size} bytes" if self.size is not None else ""
+        return (
+            f"the response is larger than max_response_size ({_bytes_text(self.limit)}"
+            f"{announced}), so the rest was not read ({self.method} {self.url})"
+        )
+
+
+def _outcome(attempts: int, note: str | None) -> list[str]:
+    """How a call ended, for an exception's text: attempts made, and why it stopped."""
+    parts = [f"{attempts} attempts"] if attempts > 1 else []
+    if note:
+        parts.append(note)
+    return parts
+
+
 class TwilioTransportError(TwilioError):
     """No usable HTTP response: connection failure or timeout.
 
     ``request_sent`` is False only when the failure certainly happened before any byte of
     the request could reach the server (e.g. connection refused); that is what makes a
-    retry of a non-idempotent request safe.
+    retry of a non-idempotent request safe. ``attempts`` is how many requests the call
+    sent in all (1 when it was not retried); ``note`` says why it stopped retrying early,
+    when it did.
     """
 
-    def __init__(self, message: str, *, method: str, url: str, request_sent: bool) -> None:
-        super().__init__(f"{message} ({method} {url})")
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        request_sent: bool,
+        attempts: int = 1,
+        note: str | None = None,
+    ) -> None:
+        self.message = message
         self.method = method
         self.url = url
         self.request_sent = request_sent
+        self.attempts = attempts
+        self.note = note
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        where = "; ".join([f"{self.method} {self.url}", *_outcome(self.attempts, self.note)])
+        return f"{self.message} ({where})"
 
 
 class TwilioConnectionError(TwilioTransportError):
@@ -135,16 +213,19 @@ class TwilioConnectionError(TwilioTransportError):
 
 
 class TwilioTimeoutError(TwilioTransportError):
-    """The server did not answer within the configured timeout."""
+    """The server did not answer within the per-attempt timeout, or the call's total
+    budget (``total_timeout``) ran out."""
 
 
 class TwilioAPIError(TwilioError):
     """Twilio answered with an HTTP error.
 
     Attributes mirror Twilio's error body: ``status`` (HTTP status), ``code`` (Twilio error
-    code, or None when the body had none), ``message``, ``more_info`` (a docs URL),
-    ``details`` (extra structured data), plus the request's ``method``, full ``url`` and
-    Twilio's ``request_id`` (the ``Twilio-Request-Id`` header) for support tickets.
+    code, or None when the body had none), ``message`` (the server's text, unescaped),
+    ``more_info`` (a docs URL), ``details`` (extra structured data), plus the request's
+    ``method``, full ``url`` and Twilio's ``request_id`` (the ``Twilio-Request-Id`` header)
+    for support tickets. ``attempts`` is how many requests the call sent in all (1 when it
+    was not retried); ``note`` says why it stopped retrying early, when it did.
     """
 
     def __init__(
@@ -159,6 +240,8 @@ class TwilioAPIError(TwilioError):
         url: str = "",
         request_id: str | None = None,
         retry_after: float | None = None,
+        attempts: int = 1,
+        note: str | None = None,
     ) -> None:
         self.status = status
         self.code = code
@@ -169,9 +252,11 @@ class TwilioAPIError(TwilioError):
         self.url = url
         self.request_id = request_id
         self.retry_after = retry_after
-        super().__init__(self._describe())
+        self.attempts = attempts
+        self.note = note
+        super().__init__(self._text())
 
-    def _describe(self) -> str:
+    def _text(self) -> str:
         text = f"HTTP {self.status} {self.method} {self.url}: {self.message}".replace("  ", " ")
         extras = []
         if self.code is not None:
@@ -180,6 +265,7 @@ class TwilioAPIError(TwilioError):
             extras.append(f"more info: {self.more_info}")
         if self.request_id:
             extras.append(f"request id: {self.request_id}")
+        extras += _outcome(self.attempts, self.note)
         return f"{text} ({'; '.join(extras)})" if extras else text
 
 
@@ -231,86 +317,3 @@ def error_class_for(status: int) -> type[TwilioAPIError]:
     if status >= 500:
         return ServerError
     return _BY_STATUS.get(status, TwilioAPIError)
-
-
-def _as_int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdecimal():  # isdigit() admits "²"
-        return int(value)
-    return None
-
-
-def _as_text(value: object) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def parse_error_body(body: bytes) -> dict[str, Any]:
-    """Pull Twilio's error fields out of a body; ``{}`` when the body is not Twilio's.
-
-    Handles the classic shape (``code``/``message``/``more_info``/``status``/``details``),
-    the RFC 9457 problem shape (``type``/``title``/``status``/``code``/``detail``) and the
-    XML ``<RestException>`` of the 2008-08-01 API.
-    """
-    stripped = body.lstrip()
-    if stripped.startswith(b"{"):
-        try:
-            data = json.loads(stripped)
-        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
-            return {}
-        if not isinstance(data, dict):
-            return {}
-        message = _as_text(data.get("message")) or _as_text(data.get("detail"))
-        title = _as_text(data.get("title"))
-        if message is None:
-            message = title
-        elif title and title not in message:
-            message = f"{title}: {message}"
-        details = data.get("details")
-        return {
-            "code": _as_int(data.get("code")),
-            "message": message,
-            "more_info": _as_text(data.get("more_info")) or _as_text(data.get("type")),
-            "details": details if isinstance(details, Mapping) else None,
-            "status": _as_int(data.get("status")),
-        }
-    if stripped.startswith(b"<"):
-        from .xml import parse_rest_exception  # the XML codec is only needed for XML bodies
-
-        return parse_rest_exception(stripped)
-    return {}
-
-
-def error_from_response(
-    *,
-    status: int,
-    reason: str,
-    body: bytes,
-    method: str,
-    url: str,
-    request_id: str | None,
-    retry_after: float | None = None,
-) -> TwilioAPIError:
-    """Build the exception for an HTTP error response. Pure: no I/O."""
-    fields = parse_error_body(body)
-    message = fields.get("message")
-    if not message:
-        excerpt = body.decode("utf-8", "replace").strip()
-        excerpt = " ".join(excerpt.split())[:_BODY_EXCERPT]
-        message = f"{reason or 'HTTP error'}" + (f"; body: {excerpt!r}" if excerpt else "")
-    return error_class_for(status)(
-        status=status,
-        message=message,
-        code=fields.get("code"),
-        more_info=fields.get("more_info"),
-        details=fields.get("details"),
-        method=method,
-        url=url,
-        request_id=request_id,
-        retry_after=retry_after,
-    )

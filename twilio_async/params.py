@@ -11,7 +11,8 @@ also the data that encodes and validates them. Wire rules:
 * ``None`` is refused: omit the argument, or pass ``""`` to clear.
 
 Validation (SID shapes, E.164, enum values, ranges, URLs) runs before anything is sent and
-raises :class:`~twilio_async.errors.TwilioValidationError` naming the argument.
+raises :class:`~twilio_async.errors.TwilioValidationError` naming the argument. So does text
+UTF-8 cannot carry (a lone surrogate), which would otherwise fail deep in the URL encoder.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ __all__ = [
     "WebhookMethod",
     "WebhookUrl",
     "Wire",
+    "check_utf8",
     "schema",
     "validate_sid",
 ]
@@ -241,10 +243,24 @@ def _json_encoder(param: str, value: Any) -> str:
             param=param,
         )
     try:
-        return json.dumps(dict(value), separators=(",", ":"), allow_nan=False)
+        # Not ASCII-escaped, so that text UTF-8 cannot carry is caught by encode().
+        return json.dumps(dict(value), separators=(",", ":"), allow_nan=False, ensure_ascii=False)
     except (TypeError, ValueError) as exc:
         raise TwilioValidationError(
             f"{param} is not JSON-serialisable: {exc}", param=param
+        ) from None
+
+
+def check_utf8(param: str, text: str) -> None:
+    """Refuse text that cannot be sent as UTF-8: a lone surrogate such as ``"\\ud800"``
+    (left by ``errors="surrogateescape"`` decoding, or by slicing a UTF-16 string)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise TwilioValidationError(
+            f"{param} is not valid Unicode text: it holds a lone surrogate "
+            f"({text[exc.start]!r}) at index {exc.start} of the value sent",
+            param=param,
         ) from None
 
 
@@ -336,7 +352,10 @@ class ParamSchema:
                     "unchanged, or pass '' to clear it",
                     param=name,
                 )
-            pairs.append((field.wire, field.encode(name, value)))
+            wire = field.encode(name, value)
+            if not wire.isascii():
+                check_utf8(name, wire)
+            pairs.append((field.wire, wire))
         return pairs
 
     def wire_name(self, name: str) -> str:

@@ -1,16 +1,27 @@
 """When to retry, and how long to wait: pure functions, no I/O.
 
-Rules (the official client gets these wrong in both directions):
+Nothing may be done twice, so the rules turn on whether a failed request **may have been
+processed**: whether any byte of it could have reached Twilio. It may have, after any
+failure once the connection was established (a reset, a timeout, a connection closed
+before the answer) and after any 5xx answer (the server may have acted, then failed). It
+certainly was not when the connection was never made (refused, DNS failure, connect
+timeout), nor when Twilio answered 429 (it rate-limits before doing anything).
 
-* **429** is retried for every method: Twilio did not process a request it rate-limited.
-  ``Retry-After`` (seconds or an HTTP date) is honoured, up to ``max_retry_after``.
-* **5xx** and connection failures are retried only for idempotent methods (GET, HEAD,
-  OPTIONS, PUT, DELETE). A POST that may have reached the server is never retried: a
-  retried purchase buys twice. A POST whose connection was refused before any byte was
-  sent is safe, and is retried.
-* Timeouts are connection failures whose request may have been processed: idempotent only.
+* **429** is retried for every method. ``Retry-After`` (seconds or an HTTP date) is
+  honoured, up to ``max_retry_after``.
+* A request that **was not sent** is retried for every method.
+* A request that **may have been processed** is resent only if a repeat cannot change the
+  outcome: GET, HEAD, OPTIONS and DELETE (:data:`RESENDABLE_METHODS`). Never a POST (a
+  repeated purchase buys twice) and never a PUT: HTTP calls PUT idempotent, but Twilio's
+  2008-08-01 update is a PUT that rewrites a number's settings, and a late repeat would
+  undo any change made by someone else in between. A repeated DELETE can only release the
+  same resource (SIDs are never reused); if the first one went through, the repeat answers
+  404, which the caller gets with ``attempts`` > 1.
 * Waits grow exponentially from ``backoff_base``, capped at ``backoff_max``, with full
   jitter, so a fleet of clients does not retry in lockstep.
+
+The transport counts every attempt that goes on the wire: aiohttp's own silent resend of an
+idempotent request is switched off on the sessions the client owns.
 """
 
 from __future__ import annotations
@@ -20,9 +31,10 @@ from datetime import datetime, timezone
 
 import attrs
 
-__all__ = ["IDEMPOTENT_METHODS", "RetryPolicy", "parse_retry_after"]
+__all__ = ["RESENDABLE_METHODS", "RETRYABLE_STATUSES", "RetryPolicy", "parse_retry_after"]
 
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RESENDABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+"""Methods resent after a failure that may have been processed (see the module docs)."""
 RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
 
 
@@ -92,7 +104,7 @@ class RetryPolicy:
                 # error back at once rather than a silently hung caller.
                 return retry_after if retry_after <= self.max_retry_after else None
             return self.backoff(retry_number, rng)
-        if status in RETRYABLE_STATUSES and method.upper() in IDEMPOTENT_METHODS:
+        if status in RETRYABLE_STATUSES and method.upper() in RESENDABLE_METHODS:
             if retry_after is not None and retry_after <= self.max_retry_after:
                 return retry_after
             return self.backoff(retry_number, rng)
@@ -109,6 +121,6 @@ class RetryPolicy:
         """Seconds to wait before retrying a connection failure/timeout, or None."""
         if retry_number >= self.max_retries:
             return None
-        if method.upper() in IDEMPOTENT_METHODS or not request_sent:
+        if method.upper() in RESENDABLE_METHODS or not request_sent:
             return self.backoff(retry_number, rng)
         return None

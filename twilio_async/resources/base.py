@@ -30,7 +30,7 @@ from ..pagination import (
     StreamCursor,
     why_unreadable,
 )
-from ..params import ParamSchema, validate_sid
+from ..params import ParamSchema, check_utf8, validate_sid
 from ..transport import Request, Transport
 
 __all__ = [
@@ -216,6 +216,8 @@ class ListResource(Resource, Generic[M]):
             _check_int("page_number", page_number, 0)
         if page_token is not None and not isinstance(page_token, str):
             raise TwilioValidationError("page_token must be a string", param="page_token")
+        if page_token is not None:
+            check_utf8("page_token", page_token)
         query.extend(
             self._paging.query(page_size=page_size, page_number=page_number, page_token=page_token)
         )
