@@ -1,8 +1,11 @@
-"""Shared fixtures: a fresh fake Twilio per test, and a client pointed at it."""
+"""Shared fixtures and helpers: a fresh fake Twilio per test, a client pointed at it, and a
+bounded wait for conditions (tests never sleep and hope)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 
@@ -23,3 +26,33 @@ async def fake() -> AsyncIterator[FakeTwilio]:
 async def client(fake: FakeTwilio) -> AsyncIterator[Client]:
     async with fake.client(retry=FAST_RETRY) as c:
         yield c
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Return once ``condition()`` holds; fail if it does not within ``timeout`` seconds.
+
+    The timeout only bounds a broken test: a passing one returns as soon as the condition
+    holds, however loaded the machine is.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not reached within {timeout} s")
+        await asyncio.sleep(0.005)
+
+
+def client_tasks() -> list[asyncio.Task[Any]]:
+    """Tasks of the code under test: every task but the current one and the fake server's
+    own (aiohttp.web's connection and request handlers)."""
+    current = asyncio.current_task()
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if task is not current and "aiohttp/web_" not in _code_file(task)
+    ]
+
+
+def _code_file(task: asyncio.Task[Any]) -> str:
+    code = getattr(task.get_coro(), "cr_code", None)
+    return "" if code is None else code.co_filename.replace("\\", "/")

@@ -422,11 +422,15 @@ def test_event_loop_error_is_a_runtime_error() -> None:
 
 
 def test_errors_imports_nothing_else_of_the_package() -> None:
-    # errors.py is the leaf: xml.py and error_bodies.py import it, never the reverse.
+    # errors.py is the leaf: xml.py and error_bodies.py import it, never the reverse. An
+    # import for type checkers only (`if TYPE_CHECKING:`) never runs, so it makes no circle.
     import ast
     from pathlib import Path
 
     tree = ast.parse(Path(errors.__file__).read_text())
+    for node in list(tree.body):
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            tree.body.remove(node)
     relative = [
         node
         for node in ast.walk(tree)

@@ -1,34 +1,30 @@
-"""Pages and streams over HTTP: links followed as given, one page ahead, clean early exit."""
+"""Linked pages over HTTP: links followed as given, one page request ahead of the consumer,
+bounded memory, and nothing left running after a break, a cancellation or an error."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
-from collections.abc import Callable
+import tracemalloc
 
 import pytest
 
-from twilio_async import Client, TwilioDecodeError, TwilioValidationError, UnsafeURLError
-from twilio_async.pagination import PREFETCH_TASK_NAME
+from twilio_async import (
+    Client,
+    TwilioAPIError,
+    TwilioDecodeError,
+    TwilioValidationError,
+    UnsafeURLError,
+)
 from twilio_async.testing import FakeTwilio, Fault
 
-
-async def wait_until(condition: Callable[[], bool], timeout: float = 2.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.005)
+from .conftest import client_tasks, wait_until
 
 
 def pages_requested(fake: FakeTwilio) -> int:
     return len(fake.requests_to("GET", "/IncomingPhoneNumbers.json"))
-
-
-def prefetch_tasks() -> list[asyncio.Task[object]]:
-    """The client's page fetches still running (the fake's own handlers excluded)."""
-    return [t for t in asyncio.all_tasks() if t.get_name() == PREFETCH_TASK_NAME]
 
 
 async def test_stream_walks_every_page_in_order(client: Client, fake: FakeTwilio) -> None:
@@ -63,19 +59,21 @@ async def test_next_page_is_requested_while_the_consumer_works(
     await stream.aclose()  # type: ignore[attr-defined]
 
 
-async def test_stream_is_at_most_one_page_ahead(client: Client, fake: FakeTwilio) -> None:
-    fake.seed_numbers(50)
-    stream = client.incoming_phone_numbers.stream(page_size=10)
-    await anext(stream)
-    await wait_until(lambda: pages_requested(fake) == 2)
-    await asyncio.sleep(0.1)
-    assert pages_requested(fake) == 2
-    for _ in range(10):  # finish page 1, take the first record of page 2
-        await anext(stream)
-    await wait_until(lambda: pages_requested(fake) == 3)
-    await asyncio.sleep(0.05)
-    assert pages_requested(fake) == 3
-    await stream.aclose()  # type: ignore[attr-defined]
+async def test_stream_is_one_page_request_ahead_of_the_consumer(
+    client: Client, fake: FakeTwilio
+) -> None:
+    sids = fake.seed_numbers(50)
+    fake.latency = 0.01  # requests take a while: one ahead would overlap with a second
+    got: list[str] = []
+    async for number in client.incoming_phone_numbers.stream(page_size=10):
+        got.append(number.sid)
+        page = (len(got) - 1) // 10  # 0-based page the consumer is on
+        if len(got) % 10 == 1 and page < 4:  # the first record of a page that has a next
+            await wait_until(lambda: pages_requested(fake) == page + 2)  # noqa: B023
+        assert pages_requested(fake) <= page + 2  # never more than one page ahead
+    assert got == sids
+    assert pages_requested(fake) == 5
+    assert fake.peak_in_flight == 1
 
 
 async def test_breaking_out_cancels_the_prefetch_and_leaves_no_task(
@@ -86,9 +84,9 @@ async def test_breaking_out_cancels_the_prefetch_and_leaves_no_task(
     async with contextlib.aclosing(client.incoming_phone_numbers.stream(page_size=10)) as stream:  # type: ignore[type-var]
         async for _ in stream:
             await wait_until(lambda: pages_requested(fake) == 2)
-            assert len(prefetch_tasks()) == 1
+            assert len(client_tasks()) == 1  # the request for page 2
             break
-    assert prefetch_tasks() == []
+    assert client_tasks() == []
     assert "exception was never retrieved" not in caplog.text
 
 
@@ -102,7 +100,7 @@ async def test_abandoned_stream_cleans_up_when_collected(
             await wait_until(lambda: pages_requested(fake) == 2)
             break
         # The generator is collected at once; asyncio closes it in a task of its own.
-        await wait_until(lambda: prefetch_tasks() == [])
+        await wait_until(lambda: client_tasks() == [])
     assert caplog.text == ""
 
 
@@ -176,6 +174,17 @@ async def test_a_link_to_another_host_is_refused(client: Client, fake: FakeTwili
     assert len(fake.requests) == 1
 
 
+async def test_get_page_only_fetches_pages_of_its_own_list(
+    client: Client, fake: FakeTwilio
+) -> None:
+    root = f"{fake.url}/2010-04-01/Accounts/{fake.account_sid}"
+    for elsewhere in (f"{root}/IncomingPhoneNumbers/Local.json", f"{root}.json", "/x.json"):
+        with pytest.raises(TwilioValidationError, match="another list") as caught:
+            await client.incoming_phone_numbers.get_page(elsewhere)
+        assert caught.value.param == "url"
+    assert fake.requests == []
+
+
 async def test_paging_arguments_are_validated_before_sending(
     client: Client, fake: FakeTwilio
 ) -> None:
@@ -219,39 +228,6 @@ async def test_a_malformed_record_in_a_stream_is_a_decode_error(
         await client.incoming_phone_numbers.page(page_size=10)
 
 
-async def test_the_page_ahead_is_built_into_models_before_the_consumer_reaches_it(
-    client: Client, fake: FakeTwilio, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Page n + 1 is decoded and built into models in the event loop's idle time while the
-    # consumer is still on page n (here: awaiting): a slow consumer overlaps that work.
-    import twilio_async.resources.base as base
-
-    built: list[str] = []
-    real = base.records_structurer
-
-    def counting(model: type[object]) -> Callable[[list[dict[str, object]]], list[object]]:
-        make_many = real(model)
-
-        def counted(records: list[dict[str, object]]) -> list[object]:
-            built.extend(str(record["sid"]) for record in records)
-            return make_many(records)
-
-        return counted
-
-    monkeypatch.setattr(base, "records_structurer", counting)
-    sids = fake.seed_numbers(30)
-    stream = client.incoming_phone_numbers.stream(page_size=10)
-    assert (await anext(stream)).sid == sids[0]
-    await wait_until(lambda: pages_requested(fake) == 2 and prefetch_tasks() == [])
-    # Page 1 was built when the consumer reached it (one chunk holds the whole page);
-    # page 2 is ready; page 3 is not asked for yet.
-    assert built == sids[:20]
-    assert pages_requested(fake) == 2
-    rest = [n.sid async for n in stream]
-    assert rest == sids[1:]
-    assert sorted(built) == sorted(sids)  # each record built exactly once
-
-
 async def test_records_before_a_malformed_one_are_yielded_first(
     client: Client, fake: FakeTwilio
 ) -> None:
@@ -267,4 +243,89 @@ async def test_records_before_a_malformed_one_are_yielded_first(
     with pytest.raises(TwilioDecodeError, match="IncomingPhoneNumber"):
         await consume()
     assert received == good  # two whole pages, then the three records before the bad one
-    assert prefetch_tasks() == []
+    assert client_tasks() == []
+
+
+async def test_cancelling_the_consumer_cancels_the_request_ahead(
+    client: Client, fake: FakeTwilio
+) -> None:
+    fake.seed_numbers(30)
+    fake.inject(Fault(latency=30.0, path="/IncomingPhoneNumbers.json", skip=1))  # page 2
+    first_record = asyncio.Event()
+
+    async def consume() -> None:
+        async for _ in client.incoming_phone_numbers.stream(page_size=10):
+            first_record.set()
+            await asyncio.Event().wait()  # the consumer works forever on page 1
+
+    consumer = asyncio.create_task(consume())
+    await first_record.wait()
+    await wait_until(lambda: pages_requested(fake) == 2 and len(client_tasks()) == 2)
+    consumer.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await consumer
+    # The abandoned generator is closed by asyncio in a task of its own, at once.
+    await wait_until(lambda: client_tasks() == [])
+
+
+async def test_a_failing_page_is_raised_after_the_pages_before_it(
+    client: Client, fake: FakeTwilio
+) -> None:
+    sids = fake.seed_numbers(30)
+    fake.inject(Fault(status=404, path="/IncomingPhoneNumbers.json", skip=2))  # page 3
+    got: list[str] = []
+
+    async def consume() -> None:
+        async for number in client.incoming_phone_numbers.stream(page_size=10):
+            got.append(number.sid)
+
+    with pytest.raises(TwilioAPIError) as caught:
+        await consume()
+    assert got == sids[:20]
+    assert "PageToken" in caught.value.url
+    assert client_tasks() == []
+
+
+async def walk_and_trace(client: Client, page_size: int) -> int:
+    """Peak memory traced while streaming every number (the fake's share included)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        count = 0
+        async for _ in client.incoming_phone_numbers.stream(page_size=page_size):
+            count += 1
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+async def test_memory_held_by_a_stream_is_a_few_pages_whatever_the_length(
+    client: Client, fake: FakeTwilio
+) -> None:
+    fake.seed_numbers(600)
+    short = await walk_and_trace(client, page_size=200)  # 3 pages
+    fake.seed_numbers(1800)
+    long = await walk_and_trace(client, page_size=200)  # 12 pages
+    # Four times the records, about the same memory: it is held per page, not per record.
+    assert long < 1.3 * short
+
+
+async def test_a_page_s_records_are_released_as_the_stream_moves_through_it(
+    client: Client, fake: FakeTwilio
+) -> None:
+    # Each record's decoded dicts are freed once its model exists, not with the whole page:
+    # memory held falls through a page of 1000 (about 3 MB of decoded records).
+    fake.seed_numbers(2000)
+    held: dict[int, int] = {}
+    gc.collect()
+    tracemalloc.start()
+    try:
+        count = 0
+        async for _ in client.incoming_phone_numbers.stream(page_size=1000):
+            count += 1
+            if count in (1, 1000):  # the first and last record of page 1
+                held[count] = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert count == 2000
+    assert held[1000] < 0.7 * held[1]

@@ -14,6 +14,7 @@ from .errors import (
     InvalidSidError,
     MethodNotAllowedError,
     NotFoundError,
+    PaginationLoopError,
     PermissionDeniedError,
     RateLimitError,
     ResponseTooLargeError,
@@ -49,18 +50,19 @@ if TYPE_CHECKING:
         PhoneNumberCapabilities,
         VoiceReceiveMode,
     )
-    from .pagination import Page
+    from .pagination import Page, StreamCursor
 
 
 # The models and Page load on first access (PEP 562), with the resource tree they belong
 # to, so that ``import twilio_async`` costs little; type checkers see the imports above.
-# Every public name not imported eagerly lives in ``models``, except ``Page``.
+# Every public name not imported eagerly lives in ``models``, except those of ``pagination``.
 def __getattr__(name: str) -> Any:
     if name not in __all__:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib
 
-    module = importlib.import_module(".pagination" if name == "Page" else ".models", __name__)
+    paging = name in ("Page", "StreamCursor")
+    module = importlib.import_module(".pagination" if paging else ".models", __name__)
     value = getattr(module, name)
     globals()[name] = value  # later lookups skip this function
     return value
@@ -101,12 +103,14 @@ __all__ = [
     "MethodNotAllowedError",
     "NotFoundError",
     "Page",
+    "PaginationLoopError",
     "PermissionDeniedError",
     "PhoneNumberCapabilities",
     "RateLimitError",
     "ResponseTooLargeError",
     "RetryPolicy",
     "ServerError",
+    "StreamCursor",
     "TwilioAPIError",
     "TwilioConnectionError",
     "TwilioDecodeError",

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import aiohttp
 
     from .resources.available_phone_numbers import AvailablePhoneNumberCountryList
-    from .resources.base import Core
+    from .resources.base import Requester
     from .resources.incoming_phone_numbers import IncomingPhoneNumberList
     from .resources.incoming_phone_numbers_v2008 import IncomingPhoneNumberListV2008
     from .resources.marketplace import Marketplace, Preview
@@ -93,14 +93,14 @@ def resolve_credentials(
 class _AccountScope:
     """Something scoped to one account: API versions, ``client.accounts("AC…")``."""
 
-    def __init__(self, core: Core, account_sid: str) -> None:
-        self._core = core
+    def __init__(self, requester: Requester, account_sid: str) -> None:
+        self._requester = requester
         self.account_sid = account_sid
 
     def accounts(self, account_sid: str) -> Self:
         """The same thing scoped to another account (a subaccount) by its ``AC…`` SID."""
         validate_sid(account_sid, "AC", param="account_sid")
-        return type(self)(self._core, account_sid)
+        return type(self)(self._requester, account_sid)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} account_sid={self.account_sid!r}>"
@@ -114,14 +114,14 @@ class V2010(_AccountScope):
         """The account's phone numbers."""
         from .resources.incoming_phone_numbers import IncomingPhoneNumberList
 
-        return IncomingPhoneNumberList(self._core, {"account_sid": self.account_sid})
+        return IncomingPhoneNumberList(self._requester, {"account_sid": self.account_sid})
 
     @cached_property
     def available_phone_numbers(self) -> AvailablePhoneNumberCountryList:
         """Numbers for sale: the countries, and ``("US").local`` (etc.) to search one."""
         from .resources.available_phone_numbers import AvailablePhoneNumberCountryList
 
-        return AvailablePhoneNumberCountryList(self._core, {"account_sid": self.account_sid})
+        return AvailablePhoneNumberCountryList(self._requester, {"account_sid": self.account_sid})
 
 
 class V2008(_AccountScope):
@@ -132,7 +132,7 @@ class V2008(_AccountScope):
         """The account's phone numbers, in the 2008-08-01 API's terms."""
         from .resources.incoming_phone_numbers_v2008 import IncomingPhoneNumberListV2008
 
-        return IncomingPhoneNumberListV2008(self._core, {"account_sid": self.account_sid})
+        return IncomingPhoneNumberListV2008(self._requester, {"account_sid": self.account_sid})
 
 
 class Api(_AccountScope):
@@ -140,11 +140,11 @@ class Api(_AccountScope):
 
     @cached_property
     def v2010(self) -> V2010:
-        return V2010(self._core, self.account_sid)
+        return V2010(self._requester, self.account_sid)
 
     @cached_property
     def v2008(self) -> V2008:
-        return V2008(self._core, self.account_sid)
+        return V2008(self._requester, self.account_sid)
 
 
 class Account(_AccountScope):
@@ -152,7 +152,7 @@ class Account(_AccountScope):
 
     @cached_property
     def api(self) -> Api:
-        return Api(self._core, self.account_sid)
+        return Api(self._requester, self.account_sid)
 
     @property
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
@@ -264,17 +264,17 @@ class Client:
         return clone
 
     @cached_property
-    def _core(self) -> Core:
-        from .resources.base import Core
+    def _requester(self) -> Requester:
+        from .resources.base import Requester
 
-        return Core(transport=self._transport, hosts=self.hosts, account_sid=self.account_sid)
+        return Requester(transport=self._transport, hosts=self.hosts)
 
     # -- the resource tree ------------------------------------------------------------
 
     @cached_property
     def api(self) -> Api:
         """``api.twilio.com`` for the client's account: ``client.api.v2010``."""
-        return Api(self._core, self.account_sid)
+        return Api(self._requester, self.account_sid)
 
     @property
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
@@ -292,7 +292,7 @@ class Client:
         catalog) and ``installed_add_ons`` (this account's installs)."""
         from .resources.marketplace import Marketplace
 
-        return Marketplace(self._core, {})
+        return Marketplace(self._requester, {})
 
     @cached_property
     def preview(self) -> Preview:
@@ -300,12 +300,12 @@ class Client:
         predecessor of :attr:`marketplace` (same surface; warns on use)."""
         from .resources.marketplace import Preview
 
-        return Preview(self._core)
+        return Preview(self._requester)
 
     def accounts(self, account_sid: str) -> Account:
         """Resources of another (sub)account: ``client.accounts("AC…").incoming_phone_numbers``."""
         validate_sid(account_sid, "AC", param="account_sid")
-        return Account(self._core, account_sid)
+        return Account(self._requester, account_sid)
 
     # -- lifecycle --------------------------------------------------------------------
 

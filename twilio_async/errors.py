@@ -17,6 +17,7 @@ Everything the library raises on purpose derives from :class:`TwilioError`::
     │   └── TwilioTimeoutError    no answer within the timeout or the call's total budget
     ├── ResponseTooLargeError     an answer larger than the client's max_response_size
     ├── TwilioDecodeError         an answer that is not the JSON/XML it should be
+    │   └── PaginationLoopError   a next-page link back to a page already read
     ├── UnsafeURLError            a pagination link that points off the configured host
     ├── ClientClosedError         the client was used after close()
     ├── EventLoopError            the client's session belongs to another, running event loop
@@ -34,7 +35,10 @@ Building an exception from an error response is :mod:`twilio_async.error_bodies`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .pagination import StreamCursor
 
 __all__ = [
     "AuthenticationError",
@@ -46,6 +50,7 @@ __all__ = [
     "InvalidSidError",
     "MethodNotAllowedError",
     "NotFoundError",
+    "PaginationLoopError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseTooLargeError",
@@ -75,7 +80,12 @@ def escape_control(text: str) -> str:
 class TwilioError(Exception):
     """Base class of every exception this library raises on purpose.
 
-    ``str()`` is always one printable line (see :func:`escape_control`)."""
+    ``str()`` is always one printable line (see :func:`escape_control`). ``cursor``: on the
+    error of a stream, where to resume it (``stream(resume=...)``, just after the last
+    record delivered); None on any other error.
+    """
+
+    cursor: StreamCursor | None = None
 
     def __str__(self) -> str:
         return escape_control(self._text())
@@ -126,6 +136,11 @@ class TwilioDecodeError(TwilioError):
         self.method = method
         self.url = url
         self.status = status
+
+
+class PaginationLoopError(TwilioDecodeError):
+    """Paging goes round: a next-page link leads back to a page already read in the same
+    walk, or a 2008-08-01 server answered another page than the one asked for."""
 
 
 def _bytes_text(size: int) -> str:

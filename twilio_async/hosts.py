@@ -35,6 +35,12 @@ FAKE_SECRET_PREFIX = "fake-twilio-"
 this; a real auth token (32 hex digits) or API key secret (32 letters and digits) cannot."""
 
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+# What a link may not hold: anything but the characters of a URI (RFC 3986: unreserved,
+# reserved and "%"), such as spaces, CR/LF and other controls, quotes, a backslash or
+# non-ASCII; and a "%" that does not start an escape. Two patterns: one with both in an
+# alternation takes three times as long on every page link (4.9 us against 1.6 us).
+_NOT_IN_A_URI = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 class Product(enum.Enum):
@@ -43,10 +49,6 @@ class Product(enum.Enum):
     API = "api"
     MARKETPLACE = "marketplace"
     PREVIEW = "preview"
-
-    @property
-    def default_origin(self) -> URL:
-        return URL(f"https://{self.value}.twilio.com")
 
 
 def _check_label(kind: str, value: str | None) -> str | None:
@@ -194,7 +196,19 @@ def resolve_link(link: str, *, product: Product, hosts: Hosts) -> URL:
     (what Twilio answers even behind a proxy or a ``base_url``), the path and query are
     kept exactly and the configured origin is used. Any other host raises
     :class:`UnsafeURLError` rather than send credentials there.
+
+    A link holding anything a URI cannot (a space, CR/LF or another control character,
+    non-ASCII, ...) is refused with :class:`UnsafeURLError`, not percent-encoded: Twilio
+    sends valid URIs, so such a link comes from a broken or hostile server, and guessing
+    an encoding would change the link, or let the server shape the request line.
     """
+    bad = _NOT_IN_A_URI.search(link)
+    if bad is None and "%" in link:
+        bad = _BAD_ESCAPE.search(link)
+    if bad is not None:
+        raise UnsafeURLError(
+            f"refusing to follow a link holding {bad.group()!r} (at {bad.start()}): {link[:200]!r}"
+        )
     if link[:1] == "/" and link[1:2] != "/":
         # A root-relative link (the usual case) is appended to the origin's text and parsed
         # once; a fragment never goes to the server.

@@ -45,6 +45,7 @@ __all__ = [
     "WebhookMethod",
     "WebhookUrl",
     "Wire",
+    "check_utf8",
     "schema",
     "validate_sid",
 ]
@@ -250,7 +251,7 @@ def _json_encoder(param: str, value: Any) -> str:
         ) from None
 
 
-def _check_utf8(param: str, text: str) -> None:
+def check_utf8(param: str, text: str) -> None:
     """Refuse text that cannot be sent as UTF-8: a lone surrogate such as ``"\\ud800"``
     (left by ``errors="surrogateescape"`` decoding, or by slicing a UTF-16 string)."""
     try:
@@ -353,7 +354,7 @@ class ParamSchema:
                 )
             wire = field.encode(name, value)
             if not wire.isascii():
-                _check_utf8(name, wire)
+                check_utf8(name, wire)
             pairs.append((field.wire, wire))
         return pairs
 

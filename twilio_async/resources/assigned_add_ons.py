@@ -10,9 +10,9 @@ from typing import Annotated
 
 from typing_extensions import Required, TypedDict, Unpack
 
+from ..envelopes import PagingV2010
 from ..hosts import Product
 from ..models import AssignedAddOn, AssignedAddOnExtension
-from ..pagination import PagingV2010
 from ..params import Sid, schema
 from .base import Collection, Deletable, Endpoint, Instance
 

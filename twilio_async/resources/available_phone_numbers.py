@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from typing_extensions import TypedDict, Unpack
 
+from ..envelopes import PagingV2010
 from ..errors import TwilioValidationError
 from ..hosts import Product
 from ..models import AvailablePhoneNumber, AvailablePhoneNumberCountry
-from ..pagination import Page, PagingV2010
+from ..pagination import Page, RecordStream, StreamCursor
 from ..params import E164, Range, schema
 from .base import Endpoint, Instance, ListResource
 
@@ -229,20 +230,26 @@ class _SearchList(ListResource[AvailablePhoneNumber]):
         *,
         limit: int | None = None,
         page_size: int | None = None,
+        resume: StreamCursor | str | None = None,
         **filters: Unpack[AvailablePhoneNumberFilters],
-    ) -> AsyncIterator[AvailablePhoneNumber]:
+    ) -> RecordStream[AvailablePhoneNumber]:
         """The numbers matching ``filters``, up to ``limit`` (a search has one page)."""
-        return self._stream(_cross_checked(filters), limit=limit, page_size=page_size)
+        return self._stream(
+            _cross_checked(filters), limit=limit, page_size=page_size, resume=resume
+        )
 
     async def list(
         self,
         *,
         limit: int | None = None,
         page_size: int | None = None,
+        resume: StreamCursor | str | None = None,
         **filters: Unpack[AvailablePhoneNumberFilters],
     ) -> list[AvailablePhoneNumber]:
         """The numbers matching ``filters`` (up to ``limit``; at most 30) in one list."""
-        return await self._list(_cross_checked(filters), limit=limit, page_size=page_size)
+        return await self._list(
+            _cross_checked(filters), limit=limit, page_size=page_size, resume=resume
+        )
 
 
 class AvailableLocalList(_SearchList):

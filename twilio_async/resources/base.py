@@ -9,7 +9,7 @@ Public methods on concrete resources are one-line, fully typed wrappers.
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 from urllib.parse import quote
 
@@ -17,29 +17,30 @@ import attrs
 from yarl import URL
 
 from ..codecs import JSON, Codec
-from ..converter import record_structurer, records_structurer
+from ..converter import record_structurer
+from ..envelopes import Paging
 from ..errors import TwilioDecodeError, TwilioValidationError
 from ..hosts import Hosts, Product
 from ..pagination import (
     MAX_PAGE_SIZE,
     MAX_PAGE_WINDOW,
     Page,
-    PageData,
-    PageDecodeError,
-    Paging,
-    stream_records,
+    PageSource,
+    RecordStream,
+    StreamCursor,
+    why_unreadable,
 )
-from ..params import ParamSchema, validate_sid
-from ..transport import Request, Response, Transport
+from ..params import ParamSchema, check_utf8, validate_sid
+from ..transport import Request, Transport
 
 __all__ = [
     "Collection",
-    "Core",
     "Deletable",
     "Endpoint",
     "Instance",
     "ListResource",
     "Mount",
+    "Requester",
     "Resource",
 ]
 
@@ -110,32 +111,22 @@ def _mounted(endpoint: Endpoint, mount: Mount) -> Endpoint:
     )
 
 
-class Core:
-    """What every resource of one client shares: the transport, hosts and account."""
+class Requester:
+    """What every resource of one client shares: the transport that sends its requests and
+    the hosts that say where each product lives."""
 
-    __slots__ = ("account_sid", "hosts", "transport")
+    __slots__ = ("hosts", "transport")
 
-    def __init__(self, *, transport: Transport, hosts: Hosts, account_sid: str) -> None:
+    def __init__(self, *, transport: Transport, hosts: Hosts) -> None:
         self.transport = transport
         self.hosts = hosts
-        self.account_sid = account_sid
-
-    def send(
-        self, method: str, url: URL, *, codec: Codec = JSON, form: Pairs | None = None
-    ) -> Awaitable[Response]:
-        """Send one request through the transport; the body is left undecoded.
-
-        Not itself a coroutine: it hands back the transport's, so no extra frame sits in
-        every request's await chain."""
-        return self.transport.request(
-            Request(method, url, None if form is None else tuple(form), codec.accept)
-        )
 
     async def call(
         self, method: str, url: URL, *, codec: Codec = JSON, form: Pairs | None = None
     ) -> Any:
         """Send one request through the transport and decode its body."""
-        response = await self.send(method, url, codec=codec, form=form)
+        request = Request(method, url, None if form is None else tuple(form), codec.accept)
+        response = await self.transport.request(request)
         if method == "DELETE" or response.status == 204:
             return None
         return codec.decode(response.body, method=method, url=url)  # str()ed on error only
@@ -145,26 +136,28 @@ R = TypeVar("R", bound="Resource")
 
 
 class Resource:
-    """A node of the resource tree: a core, the path parameters that locate it, and the
-    :class:`Mount` (if any) that re-hosts its endpoints. Children inherit both."""
+    """A node of the resource tree: the client's requester, the path parameters that locate
+    it, and the :class:`Mount` (if any) that re-hosts its endpoints. Children inherit all."""
 
-    __slots__ = ("_core", "_mount", "_path")
+    __slots__ = ("_mount", "_path", "_requester")
 
     _endpoint: ClassVar[Endpoint]
 
-    def __init__(self, core: Core, path: Mapping[str, str], mount: Mount | None = None) -> None:
-        self._core = core
+    def __init__(
+        self, requester: Requester, path: Mapping[str, str], mount: Mount | None = None
+    ) -> None:
+        self._requester = requester
         self._path = dict(path)
         self._mount = mount
 
     @property
-    def _where(self) -> Endpoint:
+    def _mounted_endpoint(self) -> Endpoint:
         """The class's endpoint, re-hosted by this tree's mount."""
         endpoint = self._endpoint
         return endpoint if self._mount is None else self._mount.apply(endpoint)
 
     def _child(self, cls: type[R], **extra: str) -> R:
-        return cls(self._core, {**self._path, **extra}, self._mount)
+        return cls(self._requester, {**self._path, **extra}, self._mount)
 
     def __repr__(self) -> str:
         parts = [f"{k}={v!r}" for k, v in self._path.items()]
@@ -176,10 +169,9 @@ class Resource:
 def _structure_one(model: type[M], data: Any, *, method: str, url: URL) -> M:
     try:
         return record_structurer(model)(data)
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise TwilioDecodeError(
-            f"cannot read {model.__name__} from the response: {exc}", method=method, url=str(url)
-        ) from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        why = why_unreadable(model, data, exc, "the response")
+        raise TwilioDecodeError(why, method=method, url=str(url)) from None
 
 
 class ListResource(Resource, Generic[M]):
@@ -200,9 +192,9 @@ class ListResource(Resource, Generic[M]):
         if schema is None:  # pragma: no cover - a resource without create never calls this
             raise TypeError(f"{type(self).__name__} does not support create")
         form = schema.encode(params)  # validates before anything is sent
-        endpoint = self._where
-        url = endpoint.url(self._core.hosts, self._path)
-        data = await self._core.call("POST", url, codec=endpoint.codec, form=form)
+        endpoint = self._mounted_endpoint
+        url = endpoint.url(self._requester.hosts, self._path)
+        data = await self._requester.call("POST", url, codec=endpoint.codec, form=form)
         return cast(M, _structure_one(self._model, data, method="POST", url=url))
 
     def _first_page_url(
@@ -219,59 +211,25 @@ class ListResource(Resource, Generic[M]):
                 raise TypeError(f"{type(self).__name__}.list() takes no filters")
             query.extend(self._filters.encode(filters))
         if page_size is not None:
-            _check_page_size(page_size)
-        if page_number is not None and (
-            isinstance(page_number, bool) or not isinstance(page_number, int) or page_number < 0
-        ):
-            raise TwilioValidationError(
-                f"page_number must be an integer >= 0, got {page_number!r}", param="page_number"
-            )
+            _check_int("page_size", page_size, 1, MAX_PAGE_SIZE)
+        if page_number is not None:
+            _check_int("page_number", page_number, 0)
         if page_token is not None and not isinstance(page_token, str):
             raise TwilioValidationError("page_token must be a string", param="page_token")
+        if page_token is not None:
+            check_utf8("page_token", page_token)
         query.extend(
             self._paging.query(page_size=page_size, page_number=page_number, page_token=page_token)
         )
-        return self._where.url(self._core.hosts, self._path, query)
+        return self._mounted_endpoint.url(self._requester.hosts, self._path, query)
 
-    async def _fetch_page(self, url: URL, *, links: bool = True) -> Callable[[], PageData]:
-        """GET the page at ``url``; the answer decodes it (streams choose when)."""
-        response = await self._core.send("GET", url, codec=self._where.codec)
-        return functools.partial(self._decode_page, url, response.body, links)
+    def _list_url(self) -> URL:
+        return self._mounted_endpoint.url(self._requester.hosts, self._path)
 
-    def _decode_page(self, url: URL, raw: bytes, links: bool) -> PageData:
-        endpoint = self._where
-        body = endpoint.codec.decode(raw, method="GET", url=url)
-        try:
-            return self._paging.decode(
-                body, product=endpoint.product, hosts=self._core.hosts, url=url, links=links
-            )
-        except PageDecodeError as exc:
-            raise TwilioDecodeError(str(exc), method="GET", url=str(url)) from None
-
-    async def _fetch_page_data(self, url: URL, *, links: bool = True) -> PageData:
-        return (await self._fetch_page(url, links=links))()
-
-    async def _page_at(self, url: URL) -> Page[M]:
-        data = await self._fetch_page_data(url)
-        try:
-            records = records_structurer(self._model)(data.records)
-        except (ValueError, TypeError, AttributeError) as exc:
-            raise TwilioDecodeError(
-                f"cannot read {self._model.__name__} records: {exc}", method="GET", url=str(url)
-            ) from None
-        return Page(
-            records=records,
-            next_page_url=None if data.next_url is None else str(data.next_url),
-            page_number=data.page_number,
-            page_size=data.page_size,
-            url=data.url,
-            first_page_url=data.first_page_url,
-            previous_page_url=data.previous_page_url,
-            total=data.total,
-            num_pages=data.num_pages,
-            fetch=self._page_at,
-            next=data.next_url,
-        )
+    def _pages(self) -> PageSource[M]:
+        endpoint, requester = self._mounted_endpoint, self._requester
+        pages = (requester.transport, requester.hosts, endpoint.product, endpoint.codec)
+        return PageSource(*pages, self._paging, self._model)
 
     async def _page(
         self,
@@ -284,51 +242,48 @@ class ListResource(Resource, Generic[M]):
         url = self._first_page_url(
             filters, page_size=page_size, page_number=page_number, page_token=page_token
         )
-        return await self._page_at(url)
+        return await self._pages().page(url)
 
     def _stream(
-        self, filters: Mapping[str, Any], *, limit: int | None, page_size: int | None
-    ) -> AsyncIterator[M]:
-        if limit is not None and (
-            isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
-        ):
+        self,
+        filters: Mapping[str, Any],
+        *,
+        limit: int | None,
+        page_size: int | None,
+        resume: StreamCursor | str | None = None,
+    ) -> RecordStream[M]:
+        if limit is not None:
+            _check_int("limit", limit, 0)
+        source = self._pages()
+        if resume is None:
+            if page_size is None and limit is not None:
+                page_size = max(1, min(limit, MAX_PAGE_SIZE))  # don't fetch 1000 to use 5
+            # Built now, so bad filters raise at the call, not at the first iteration.
+            first_url = self._first_page_url(filters, page_size=page_size)
+        elif filters or page_size is not None:
             raise TwilioValidationError(
-                f"limit must be an integer >= 0, got {limit!r}", param="limit"
+                "resume goes on with the filters and page size of the stream it came from: "
+                "pass only limit with it",
+                param="resume",
             )
-        if page_size is None and limit is not None:
-            page_size = max(1, min(limit, MAX_PAGE_SIZE))  # don't fetch 1000 to use 5
-        # Built now, so bad filters raise at the call, not at the first iteration.
-        first_url = self._first_page_url(filters, page_size=page_size)
-        make = record_structurer(self._model)
-
-        def first() -> Any:
-            return self._fetch_page_data(first_url, links=False)  # a stream never reads them
-
-        # Pages fetched ahead when every page URL is known up front: bounded so that memory
-        # stays a few pages, and never more than the client lets be in flight at all.
-        window = min(self._core.transport.max_concurrency, MAX_PAGE_WINDOW)
-
-        def bad_record(error: Exception) -> Exception:
-            return TwilioDecodeError(
-                f"cannot read a {self._model.__name__} record: {error}",
-                method="GET",
-                url=str(first_url),
-            )
-
-        return stream_records(
-            first,
-            functools.partial(self._fetch_page, links=False),
-            make,
-            limit=limit,
-            window=window,
-            bad_record=bad_record,
-            make_many=records_structurer(self._model),
-        )
+        else:
+            resume = resume if isinstance(resume, StreamCursor) else StreamCursor.parse(resume)
+            first_url = source.list_page(resume.page, self._list_url(), param="resume")
+        # Pages requested ahead when every page URL is known up front: bounded so that
+        # memory stays a few pages, and never more than the client lets be in flight.
+        window = min(self._requester.transport.max_concurrency, MAX_PAGE_WINDOW)
+        return RecordStream(source, first_url, limit=limit, window=window, resume=resume)
 
     async def _list(
-        self, filters: Mapping[str, Any], *, limit: int | None, page_size: int | None
+        self,
+        filters: Mapping[str, Any],
+        *,
+        limit: int | None,
+        page_size: int | None,
+        resume: StreamCursor | str | None = None,
     ) -> list[M]:
-        return [record async for record in self._stream(filters, limit=limit, page_size=page_size)]
+        stream = self._stream(filters, limit=limit, page_size=page_size, resume=resume)
+        return [record async for record in stream]
 
     # -- public, for lists without filters ----------------------------------------------
 
@@ -344,32 +299,41 @@ class ListResource(Resource, Generic[M]):
             {}, page_size=page_size, page_number=page_number, page_token=page_token
         )
 
-    def stream(self, *, limit: int | None = None, page_size: int | None = None) -> AsyncIterator[M]:
-        """Iterate every record (up to ``limit``), fetching pages ahead of the consumer."""
-        return self._stream({}, limit=limit, page_size=page_size)
+    def stream(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        resume: StreamCursor | str | None = None,
+    ) -> RecordStream[M]:
+        """Iterate every record (up to ``limit``), fetching pages ahead of the consumer;
+        ``resume`` (a :class:`StreamCursor` or its text) goes on after its record."""
+        return self._stream({}, limit=limit, page_size=page_size, resume=resume)
 
-    async def list(self, *, limit: int | None = None, page_size: int | None = None) -> list[M]:
+    async def list(
+        self,
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+        resume: StreamCursor | str | None = None,
+    ) -> list[M]:
         """Every record (up to ``limit``) in one list. Prefer :meth:`stream` for big lists."""
-        return await self._list({}, limit=limit, page_size=page_size)
+        return await self._list({}, limit=limit, page_size=page_size, resume=resume)
 
     async def get_page(self, url: str) -> Page[M]:
-        """Fetch the page at ``url`` (e.g. a saved ``next_page_url``) on the configured host."""
-        from ..hosts import resolve_link
-
-        return await self._page_at(
-            resolve_link(url, product=self._where.product, hosts=self._core.hosts)
-        )
+        """Fetch the page at ``url`` (e.g. a saved ``next_page_url``): a page of this list,
+        on the configured host."""
+        source = self._pages()
+        return await source.page(source.list_page(url, self._list_url(), param="url"))
 
 
-def _check_page_size(page_size: Any) -> None:
-    if (
-        isinstance(page_size, bool)
-        or not isinstance(page_size, int)
-        or not (1 <= page_size <= MAX_PAGE_SIZE)
-    ):
+def _check_int(param: str, value: Any, low: int, high: int | None = None) -> None:
+    """Refuse anything but an integer in ``low..high`` (a bool is no count here)."""
+    is_int = isinstance(value, int) and not isinstance(value, bool)
+    if not is_int or value < low or (high is not None and value > high):
+        bounds = f">= {low}" if high is None else f"in {low}..{high}"
         raise TwilioValidationError(
-            f"page_size must be an integer in 1..{MAX_PAGE_SIZE}, got {page_size!r}",
-            param="page_size",
+            f"{param} must be an integer {bounds}, got {value!r}", param=param
         )
 
 
@@ -390,12 +354,12 @@ class Instance(Resource, Generic[M]):
         return self._path[self._sid_key]
 
     def _url(self) -> URL:
-        return self._where.url(self._core.hosts, self._path)
+        return self._mounted_endpoint.url(self._requester.hosts, self._path)
 
     async def fetch(self) -> M:
         """Fetch the resource. Raises :class:`~twilio_async.errors.NotFoundError` if absent."""
         url = self._url()
-        data = await self._core.call("GET", url, codec=self._where.codec)
+        data = await self._requester.call("GET", url, codec=self._mounted_endpoint.codec)
         return cast(M, _structure_one(self._model, data, method="GET", url=url))
 
     async def _update(self, params: Mapping[str, Any]) -> M:
@@ -405,7 +369,9 @@ class Instance(Resource, Generic[M]):
         form = schema.encode(params)
         url = self._url()
         method = self._update_method
-        data = await self._core.call(method, url, codec=self._where.codec, form=form)
+        data = await self._requester.call(
+            method, url, codec=self._mounted_endpoint.codec, form=form
+        )
         return cast(M, _structure_one(self._model, data, method=method, url=url))
 
 
@@ -416,7 +382,7 @@ class Deletable(Instance[M]):
 
     async def delete(self) -> None:
         """Delete the resource. Raises :class:`~twilio_async.errors.NotFoundError` if absent."""
-        await self._core.call("DELETE", self._url(), codec=self._where.codec)
+        await self._requester.call("DELETE", self._url(), codec=self._mounted_endpoint.codec)
 
 
 class Collection(ListResource[M], Generic[M, C]):
@@ -429,4 +395,5 @@ class Collection(ListResource[M], Generic[M, C]):
     def __call__(self, sid: str) -> C:
         instance = self._instance
         validate_sid(sid, instance._sid_prefix, param=instance._sid_key)
-        return cast(C, instance(self._core, {**self._path, instance._sid_key: sid}, self._mount))
+        path = {**self._path, instance._sid_key: sid}
+        return cast(C, instance(self._requester, path, self._mount))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 
 from typing_extensions import Required, TypedDict, Unpack
 
+from ..envelopes import PagingV2010
 from ..hosts import Product
 from ..models import EmergencyStatus, IncomingPhoneNumber, VoiceReceiveMode
-from ..pagination import Page, PagingV2010
+from ..pagination import Page, RecordStream, StreamCursor
 from ..params import (
     E164,
     AreaCode,
@@ -36,29 +36,26 @@ __all__ = [
     "TollFreeList",
 ]
 
-Method = WebhookMethod
-Url = Webhook
-
 
 class NumberConfiguration(TypedDict, total=False):
     """Settings accepted by create and update alike. ``""`` clears a URL or SID."""
 
     api_version: str
     friendly_name: Annotated[str, MaxLength(64)]
-    voice_url: Url
-    voice_method: Method
-    voice_fallback_url: Url
-    voice_fallback_method: Method
+    voice_url: Webhook
+    voice_method: WebhookMethod
+    voice_fallback_url: Webhook
+    voice_fallback_method: WebhookMethod
     voice_caller_id_lookup: bool
     voice_application_sid: Annotated[str, Sid("AP")]
     voice_receive_mode: VoiceReceiveMode | Literal["voice", "fax"]
-    sms_url: Url
-    sms_method: Method
-    sms_fallback_url: Url
-    sms_fallback_method: Method
+    sms_url: Webhook
+    sms_method: WebhookMethod
+    sms_fallback_url: Webhook
+    sms_fallback_method: WebhookMethod
     sms_application_sid: Annotated[str, Sid("AP")]
-    status_callback: Url
-    status_callback_method: Method
+    status_callback: Webhook
+    status_callback_method: WebhookMethod
     emergency_status: EmergencyStatus | Literal["Active", "Inactive"]
     emergency_address_sid: Annotated[str, Sid("AD")]
     trunk_sid: Annotated[str, Sid("TK")]
@@ -147,20 +144,23 @@ class _NumberList(ListResource[IncomingPhoneNumber]):
         *,
         limit: int | None = None,
         page_size: int | None = None,
+        resume: StreamCursor | str | None = None,
         **filters: Unpack[IncomingPhoneNumberFilters],
-    ) -> AsyncIterator[IncomingPhoneNumber]:
-        """Every matching number, one page request ahead of the consumer."""
-        return self._stream(filters, limit=limit, page_size=page_size)
+    ) -> RecordStream[IncomingPhoneNumber]:
+        """Every matching number, one page request ahead of the consumer. ``stream.cursor``
+        (or a failed stream's ``error.cursor``) passed as ``resume`` goes on after it."""
+        return self._stream(filters, limit=limit, page_size=page_size, resume=resume)
 
     async def list(
         self,
         *,
         limit: int | None = None,
         page_size: int | None = None,
+        resume: StreamCursor | str | None = None,
         **filters: Unpack[IncomingPhoneNumberFilters],
     ) -> list[IncomingPhoneNumber]:
         """Every matching number (up to ``limit``) in one list."""
-        return await self._list(filters, limit=limit, page_size=page_size)
+        return await self._list(filters, limit=limit, page_size=page_size, resume=resume)
 
 
 class _TypedNumberList(_NumberList):

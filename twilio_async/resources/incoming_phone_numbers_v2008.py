@@ -10,14 +10,14 @@ pages there are, so ``stream()`` fetches later pages concurrently (:class:`Pagin
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from typing_extensions import Required, TypedDict, Unpack
 
+from ..envelopes import PagingV2008
 from ..hosts import Product
 from ..models import IncomingPhoneNumberV2008
-from ..pagination import Page, PagingV2008
+from ..pagination import Page, RecordStream, StreamCursor
 from ..params import AreaCode, MaxLength, NationalNumber, Webhook, WebhookMethod, schema
 from ..xml import XML
 from .base import Collection, Deletable, Endpoint, ListResource
@@ -35,34 +35,31 @@ __all__ = [
     "VoiceSettingsV2008",
 ]
 
-Method = WebhookMethod
-Url = Webhook
-
 
 class VoiceSettingsV2008(TypedDict, total=False):
     """Settings every 2008 write accepts (besides ``url``). ``""`` clears a URL."""
 
     friendly_name: Annotated[str, MaxLength(64)]
-    method: Method
-    voice_fallback_url: Url
-    voice_fallback_method: Method
+    method: WebhookMethod
+    voice_fallback_url: Webhook
+    voice_fallback_method: WebhookMethod
     voice_caller_id_lookup: bool
 
 
 class SmsSettingsV2008(TypedDict, total=False):
     """The SMS webhooks. Toll-free numbers have none in this API."""
 
-    sms_url: Url
-    sms_method: Method
-    sms_fallback_url: Url
-    sms_fallback_method: Method
+    sms_url: Webhook
+    sms_method: WebhookMethod
+    sms_fallback_url: Webhook
+    sms_fallback_method: WebhookMethod
 
 
 class TollFreeCreateV2008(VoiceSettingsV2008, total=False):
     """Provision a toll-free number, in ``area_code`` (e.g. ``"866"``) or any if omitted."""
 
     area_code: Annotated[str, AreaCode]
-    url: Url
+    url: Webhook
 
 
 class LocalCreateV2008(TollFreeCreateV2008, SmsSettingsV2008, total=False):
@@ -72,7 +69,7 @@ class LocalCreateV2008(TollFreeCreateV2008, SmsSettingsV2008, total=False):
 class IncomingPhoneNumberUpdateV2008(VoiceSettingsV2008, SmsSettingsV2008, total=False):
     """Change a number's settings; the 2008 API requires ``url`` on every update."""
 
-    url: Required[Url]
+    url: Required[Webhook]
 
 
 class IncomingPhoneNumberFiltersV2008(TypedDict, total=False):
@@ -136,21 +133,24 @@ class _NumberListV2008(ListResource[IncomingPhoneNumberV2008]):
         *,
         limit: int | None = None,
         page_size: int | None = None,
+        resume: StreamCursor | str | None = None,
         **filters: Unpack[IncomingPhoneNumberFiltersV2008],
-    ) -> AsyncIterator[IncomingPhoneNumberV2008]:
+    ) -> RecordStream[IncomingPhoneNumberV2008]:
         """Every matching number, in order. The first page says how many pages there are,
-        so the later ones are fetched concurrently (a bounded window ahead of you)."""
-        return self._stream(filters, limit=limit, page_size=page_size)
+        so the later ones are fetched concurrently (a bounded window ahead of you).
+        ``resume`` takes a ``stream.cursor`` (or ``error.cursor``) and goes on after it."""
+        return self._stream(filters, limit=limit, page_size=page_size, resume=resume)
 
     async def list(
         self,
         *,
         limit: int | None = None,
         page_size: int | None = None,
+        resume: StreamCursor | str | None = None,
         **filters: Unpack[IncomingPhoneNumberFiltersV2008],
     ) -> list[IncomingPhoneNumberV2008]:
         """Every matching number (up to ``limit``) in one list."""
-        return await self._list(filters, limit=limit, page_size=page_size)
+        return await self._list(filters, limit=limit, page_size=page_size, resume=resume)
 
 
 class LocalListV2008(_NumberListV2008):

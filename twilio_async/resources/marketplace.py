@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from typing_extensions import Required, TypedDict, Unpack, deprecated
 
+from ..envelopes import PagingV1
 from ..hosts import Product
 from ..models import (
     AvailableAddOn,
@@ -23,9 +24,8 @@ from ..models import (
     InstalledAddOn,
     InstalledAddOnExtension,
 )
-from ..pagination import PagingV1
 from ..params import JsonObject, Sid, schema
-from .base import Collection, Core, Deletable, Endpoint, Instance, Mount, Resource
+from .base import Collection, Deletable, Endpoint, Instance, Mount, Requester, Resource
 
 __all__ = [
     "PREVIEW_MOUNT",
@@ -239,10 +239,10 @@ _PREVIEW_DEPRECATED = (
 class Preview:
     """``client.preview``: Twilio's preview domain (``preview.twilio.com``)."""
 
-    __slots__ = ("_core",)
+    __slots__ = ("_requester",)
 
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, requester: Requester) -> None:
+        self._requester = requester
 
     @property
     # For type checkers (they need a literal message); the runtime warning is below.
@@ -253,7 +253,7 @@ class Preview:
         Every access emits a :class:`DeprecationWarning` pointing at the caller's line.
         """
         warnings.warn(_PREVIEW_DEPRECATED, DeprecationWarning, stacklevel=2)
-        return Marketplace(self._core, {}, PREVIEW_MOUNT)
+        return Marketplace(self._requester, {}, PREVIEW_MOUNT)
 
     def __repr__(self) -> str:
         return "<Preview>"
