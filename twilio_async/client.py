@@ -156,10 +156,12 @@ class Account(_AccountScope):
 
     @property
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
+        """This account's phone numbers (``client.accounts("AC…").incoming_phone_numbers``)."""
         return self.api.v2010.incoming_phone_numbers
 
     @property
     def available_phone_numbers(self) -> AvailablePhoneNumberCountryList:
+        """Numbers for sale, searched as this account (``.available_phone_numbers("US").local``)."""
         return self.api.v2010.available_phone_numbers
 
 
@@ -311,10 +313,12 @@ class Client:
 
     @property
     def closed(self) -> bool:
+        """Whether :meth:`close` has been called (a closed client sends nothing more)."""
         return self._transport.closed
 
     @property
     def retry(self) -> RetryPolicy:
+        """The :class:`RetryPolicy` every request follows."""
         return self._transport.retry
 
     @property
@@ -329,10 +333,13 @@ class Client:
 
     @property
     def max_response_size(self) -> int:
+        """The most bytes a response body may have (a larger one raises
+        ``ResponseTooLargeError``)."""
         return self._transport.max_response_size
 
     @property
     def max_concurrency(self) -> int:
+        """The most requests this client has in flight at once."""
         return self._transport.max_concurrency
 
     async def close(self) -> None:
