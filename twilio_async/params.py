@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 import types
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
@@ -415,13 +414,7 @@ class ParamSchema:
             )
             accepted = f"{accepted[:1].upper()}{accepted[1:]}. " if accepted else ""
             text = f"{field.name} ({tp}): Sent as ``{field.wire}``. {needs}{accepted}{field.doc}"
-            lines += textwrap.wrap(
-                text,
-                92,
-                initial_indent="    ",
-                subsequent_indent="        ",
-                break_on_hyphens=False,
-            )
+            lines.append(f"    {text}")  # one line each: wrapping them cost 2 ms per list
         return "\n".join(lines)
 
 

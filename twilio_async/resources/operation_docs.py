@@ -5,13 +5,14 @@ A resource method takes its parameters as ``**params: Unpack[SomeTypedDict]``, w
 defines (``create``, ``update``, ``page``, ``stream``, ``list``) gets its docstring
 completed from the data that already drives it: the paging keywords of its signature, and
 every keyword of its compiled parameter schema with its type, wire name, accepted values
-and Twilio's meaning (the ``Doc(...)`` of its TypedDict field).
+and Twilio's meaning (the ``Doc(...)`` of its TypedDict field). For the whole resource
+tree this costs about 0.8 ms when it is first imported (one unwrapped line per keyword:
+wrapping them with ``textwrap`` made it 5 ms).
 """
 
 from __future__ import annotations
 
 import inspect
-import textwrap
 from typing import Any
 
 __all__ = ["document_operations"]
@@ -51,21 +52,11 @@ def document_operations(cls: type[Any]) -> None:
         if not inspect.isfunction(function) or _DONE in (function.__doc__ or ""):
             continue
         sections = []
-        paging = [
-            _PAGING[name] for name in inspect.signature(function).parameters if name in _PAGING
-        ]
+        code = function.__code__  # its argument names (inspect.signature costs 0.1 ms)
+        names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+        paging = [_PAGING[name] for name in names if name in _PAGING]
         if paging:
-            wrapped = (
-                textwrap.wrap(
-                    p,
-                    92,
-                    initial_indent="    ",
-                    subsequent_indent="        ",
-                    break_on_hyphens=False,
-                )
-                for p in paging
-            )
-            sections.append("\n".join(["Args:", *(line for lines in wrapped for line in lines)]))
+            sections.append("\n".join(["Args:", *(f"    {line}" for line in paging)]))
         schema = getattr(cls, attribute, None)
         if schema is not None:
             sections.append(schema.docs())
