@@ -5,7 +5,9 @@
   (``twilio_async/resources/operation_docs.py``): take those docstrings from the imported
   objects, so the site shows what ``help()`` shows.
 - Docstrings are written for ``help()`` and the IDE, with Sphinx roles
-  (``:class:`~twilio_async.errors.NotFoundError```); they render here as code.
+  (``:class:`~twilio_async.errors.NotFoundError```), which render here as code, and
+  reST's ``::`` before an indented example, which becomes a ``:`` (the indented lines
+  are a code block in Markdown too).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import griffe
 
 _OPERATIONS = frozenset({"create", "update", "page", "stream", "list"})
 _ROLE = re.compile(r":(?:class|meth|func|attr|mod|exc|data|obj):`~?([^`]+)`")
+_LITERAL_MARK = re.compile(r"(?<=\S)::$|^\s*::\n", re.M)
 
 
 def _code(match: re.Match[str]) -> str:
@@ -46,4 +49,7 @@ class RuntimeDocs(griffe.Extension):
                     parser_options=source.parser_options,
                 )
         if obj.docstring is not None:
-            obj.docstring.value = _ROLE.sub(_code, obj.docstring.value)
+            text = _ROLE.sub(_code, obj.docstring.value)
+            obj.docstring.value = _LITERAL_MARK.sub(
+                lambda m: "" if "\n" in m.group(0) else ":", text
+            )
