@@ -256,8 +256,8 @@ class ListResource(Resource, Generic[M]):
             _check_int("limit", limit, 0)
         source = self._pages()
         if resume is None:
-            if page_size is None and limit is not None:
-                page_size = max(1, min(limit, MAX_PAGE_SIZE))  # don't fetch 1000 to use 5
+            if page_size is None:
+                page_size = default_page_size(limit)
             # Built now, so bad filters raise at the call, not at the first iteration.
             first_url = self._first_page_url(filters, page_size=page_size)
         elif filters or page_size is not None:
@@ -325,6 +325,21 @@ class ListResource(Resource, Generic[M]):
         on the configured host."""
         source = self._pages()
         return await source.page(source.list_page(url, self._list_url(), param="url"))
+
+
+def default_page_size(limit: int | None) -> int:
+    """The page size a stream or list asks for when not told: the most a page may hold,
+    or ``limit`` when that is smaller (no fetching 1000 records to use 5).
+
+    Twilio's own default is 50, which makes a big list cost 20 times the requests (a
+    50,000-number scan of the fake: 26.6 s at 50, 2.9 s at 1000). Every list here takes up
+    to 1000 (MAX_PAGE_SIZE): API 2010-04-01 and Marketplace v1 and preview say so for
+    ``PageSize`` in their OpenAPI specs ("The default is 50, and the maximum is 1000"),
+    and Twilio's error 20007 ("Page size too large") gives 1000 as the maximum page
+    size; the 2008-08-01 docs give no maximum of their own for ``num``, and a server
+    that returns fewer is followed at the size it used (``PagingV2008``).
+    """
+    return MAX_PAGE_SIZE if limit is None else max(1, min(limit, MAX_PAGE_SIZE))
 
 
 def _check_int(param: str, value: Any, low: int, high: int | None = None) -> None:
