@@ -13,7 +13,13 @@ from typing_extensions import Self, Unpack
 from yarl import URL
 
 from .errors import ConfigurationError, InvalidSidError
-from .hosts import Hosts, Product, base_url_from, refuse_fake_secret_off_loopback
+from .hosts import (
+    Hosts,
+    Product,
+    allow_unknown_region_from,
+    base_url_from,
+    refuse_fake_secret_off_loopback,
+)
 from .retry import RetryPolicy
 from .sids import validate_sid
 from .transport import (
@@ -174,7 +180,10 @@ class Client:
 
     Credentials come from the arguments or from ``TWILIO_ACCOUNT_SID`` /
     ``TWILIO_AUTH_TOKEN`` (or ``TWILIO_API_KEY`` / ``TWILIO_API_SECRET``); the region and
-    edge from ``region``/``edge`` or ``TWILIO_REGION`` / ``TWILIO_EDGE``; ``base_url`` from
+    edge from ``region``/``edge`` or ``TWILIO_REGION`` / ``TWILIO_EDGE``, which must be
+    names Twilio documents (a typo raises :class:`~twilio_async.ConfigurationError` with
+    the close match) unless ``allow_unknown_region=True`` (or
+    ``TWILIO_ALLOW_UNKNOWN_REGION=1``) lets a newer one through; ``base_url`` from
     ``TWILIO_BASE_URL`` when not passed.
 
     One client holds one aiohttp session (created on first use, inside the running event
@@ -204,6 +213,7 @@ class Client:
         api_secret: str | None = None,
         region: str | None = None,
         edge: str | None = None,
+        allow_unknown_region: bool | None = None,
         base_url: str | URL | None = None,
         api_base_url: str | URL | None = None,
         marketplace_base_url: str | URL | None = None,
@@ -235,6 +245,7 @@ class Client:
                 Product.MARKETPLACE: marketplace_base_url,
                 Product.PREVIEW: preview_base_url,
             },
+            allow_unknown_region=allow_unknown_region_from(allow_unknown_region, env),
         )
         self._transport = Transport(  # checks the options, naming a bad one
             credentials=credentials,
