@@ -77,7 +77,9 @@ class AssignedAddOnList(Collection[AssignedAddOn, AssignedAddOnContext]):
     _model = AssignedAddOn
     _paging = PagingV2010("assigned_add_ons")
     _instance = AssignedAddOnContext
-    _create_params = schema(AssignedAddOnCreate, operation="AssignedAddOns.create")
+    _create_params = schema(
+        AssignedAddOnCreate, operation="IncomingPhoneNumbers(sid).assigned_add_ons.create"
+    )
 
     async def create(self, **params: Unpack[AssignedAddOnCreate]) -> AssignedAddOn:
         """Assign the installed Add-on ``installed_add_on_sid`` (``XE…``) to this number."""

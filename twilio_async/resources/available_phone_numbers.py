@@ -162,7 +162,14 @@ class AvailablePhoneNumberFilters(TypedDict, total=False):
     in_locality: _LOCATION
 
 
-_FILTERS = schema(AvailablePhoneNumberFilters, operation="AvailablePhoneNumbers.list")
+_FILTERS = schema(
+    AvailablePhoneNumberFilters,
+    operation="AvailablePhoneNumbers(country_code).local.list",
+    elsewhere={
+        "phone_number": "a search matches digits with contains='...' (e.g. contains='867'), "
+        "or numbers near one with near_number='+1...'",
+    },
+)
 
 
 def _cross_checked(filters: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -9,11 +9,13 @@ Public methods on concrete resources are one-line, fully typed wrappers.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar, cast
 from urllib.parse import quote
 
 import attrs
+from typing_extensions import TypedDict, Unpack
 from yarl import URL
 
 from ..codecs import JSON, Codec
@@ -30,7 +32,7 @@ from ..pagination import (
     StreamCursor,
     why_unreadable,
 )
-from ..params import ParamSchema, check_utf8, validate_sid
+from ..params import ParamSchema, check_utf8, unknown_keyword, validate_sid
 from ..transport import Request, Transport
 
 __all__ = [
@@ -40,8 +42,10 @@ __all__ = [
     "Instance",
     "ListResource",
     "Mount",
+    "NoFilters",
     "Requester",
     "Resource",
+    "resource_name",
 ]
 
 M = TypeVar("M")
@@ -134,6 +138,33 @@ class Requester:
 
 R = TypeVar("R", bound="Resource")
 
+_WORD_START = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+@functools.cache
+def resource_name(path: str) -> str:
+    """How messages name the resource at an endpoint ``path``, as a user reaches it::
+
+        /2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers/Local.json
+            -> IncomingPhoneNumbers.local
+        /v1/InstalledAddOns/{installed_add_on_sid}/Extensions/{sid}
+            -> InstalledAddOns(sid).extensions(sid)
+
+    The 2008-08-01 API's resources are prefixed ``v2008.``.
+    """
+    segments = path.removesuffix(".json").strip("/").split("/")
+    version = segments.pop(0)
+    if segments[:2] == ["Accounts", "{account_sid}"]:
+        del segments[:2]
+    name = "v2008." if version == "2008-08-01" else ""
+    for position, segment in enumerate(segments):
+        if segment.startswith("{"):
+            key = segment[1:-1]
+            name += "(sid)" if key.endswith("sid") else f"({key})"
+        else:
+            name += segment if position == 0 else "." + _WORD_START.sub("_", segment).lower()
+    return name
+
 
 class Resource:
     """A node of the resource tree: the client's requester, the path parameters that locate
@@ -159,6 +190,10 @@ class Resource:
     def _child(self, cls: type[R], **extra: str) -> R:
         return cls(self._requester, {**self._path, **extra}, self._mount)
 
+    def _operation(self, method: str) -> str:
+        """The name of a call on this resource in messages: ``IncomingPhoneNumbers.create``."""
+        return f"{resource_name(self._endpoint.path)}.{method}"
+
     def __repr__(self) -> str:
         parts = [f"{k}={v!r}" for k, v in self._path.items()]
         if self._mount is not None:
@@ -172,6 +207,15 @@ def _structure_one(model: type[M], data: Any, *, method: str, url: URL) -> M:
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         why = why_unreadable(model, data, exc, "the response")
         raise TwilioDecodeError(why, method=method, url=str(url)) from None
+
+
+class NoFilters(TypedDict):
+    """The filters of a list that takes none (its page/stream/list take no other keyword)."""
+
+
+# The keyword arguments besides filters, suggested for a misspelt one.
+_PAGE_KEYWORDS = ("page_size", "page_number", "page_token")
+_STREAM_KEYWORDS = ("limit", "page_size", "resume")
 
 
 class ListResource(Resource, Generic[M]):
@@ -191,7 +235,8 @@ class ListResource(Resource, Generic[M]):
         schema = self._create_params
         if schema is None:  # pragma: no cover - a resource without create never calls this
             raise TypeError(f"{type(self).__name__} does not support create")
-        form = schema.encode(params)  # validates before anything is sent
+        # Validates before anything is sent.
+        form = schema.encode(params, operation=self._operation("create"))
         endpoint = self._mounted_endpoint
         url = endpoint.url(self._requester.hosts, self._path)
         data = await self._requester.call("POST", url, codec=endpoint.codec, form=form)
@@ -201,15 +246,18 @@ class ListResource(Resource, Generic[M]):
         self,
         filters: Mapping[str, Any],
         *,
+        call: str,
         page_size: int | None,
         page_number: int | None = None,
         page_token: str | None = None,
     ) -> URL:
         query: Pairs = []
         if filters:
+            also = _PAGE_KEYWORDS if call == "page" else _STREAM_KEYWORDS
+            operation = self._operation(call)
             if self._filters is None:
-                raise TypeError(f"{type(self).__name__}.list() takes no filters")
-            query.extend(self._filters.encode(filters))
+                raise unknown_keyword(operation, next(iter(filters)), also)
+            query.extend(self._filters.encode(filters, operation=operation, also=also))
         if page_size is not None:
             _check_int("page_size", page_size, 1, MAX_PAGE_SIZE)
         if page_number is not None:
@@ -240,7 +288,11 @@ class ListResource(Resource, Generic[M]):
         page_token: str | None,
     ) -> Page[M]:
         url = self._first_page_url(
-            filters, page_size=page_size, page_number=page_number, page_token=page_token
+            filters,
+            call="page",
+            page_size=page_size,
+            page_number=page_number,
+            page_token=page_token,
         )
         return await self._pages().page(url)
 
@@ -251,6 +303,7 @@ class ListResource(Resource, Generic[M]):
         limit: int | None,
         page_size: int | None,
         resume: StreamCursor | str | None = None,
+        call: str = "stream",
     ) -> RecordStream[M]:
         if limit is not None:
             _check_int("limit", limit, 0)
@@ -259,7 +312,7 @@ class ListResource(Resource, Generic[M]):
             if page_size is None:
                 page_size = default_page_size(limit)
             # Built now, so bad filters raise at the call, not at the first iteration.
-            first_url = self._first_page_url(filters, page_size=page_size)
+            first_url = self._first_page_url(filters, call=call, page_size=page_size)
         elif filters or page_size is not None:
             raise TwilioValidationError(
                 "resume goes on with the filters and page size of the stream it came from: "
@@ -282,10 +335,13 @@ class ListResource(Resource, Generic[M]):
         page_size: int | None,
         resume: StreamCursor | str | None = None,
     ) -> list[M]:
-        stream = self._stream(filters, limit=limit, page_size=page_size, resume=resume)
+        stream = self._stream(filters, limit=limit, page_size=page_size, resume=resume, call="list")
         return [record async for record in stream]
 
     # -- public, for lists without filters ----------------------------------------------
+
+    # Their **filters take nothing: typed so, they keep a misspelt keyword from type
+    # checking, and at run time it gets the TypeError that names this list and the fix.
 
     async def page(
         self,
@@ -293,10 +349,11 @@ class ListResource(Resource, Generic[M]):
         page_size: int | None = None,
         page_number: int | None = None,
         page_token: str | None = None,
+        **filters: Unpack[NoFilters],
     ) -> Page[M]:
         """Fetch one page. ``page_token``/``page_number`` resume from a page Twilio gave."""
         return await self._page(
-            {}, page_size=page_size, page_number=page_number, page_token=page_token
+            filters, page_size=page_size, page_number=page_number, page_token=page_token
         )
 
     def stream(
@@ -305,10 +362,11 @@ class ListResource(Resource, Generic[M]):
         limit: int | None = None,
         page_size: int | None = None,
         resume: StreamCursor | str | None = None,
+        **filters: Unpack[NoFilters],
     ) -> RecordStream[M]:
         """Iterate every record (up to ``limit``), fetching pages ahead of the consumer;
         ``resume`` (a :class:`StreamCursor` or its text) goes on after its record."""
-        return self._stream({}, limit=limit, page_size=page_size, resume=resume)
+        return self._stream(filters, limit=limit, page_size=page_size, resume=resume)
 
     async def list(
         self,
@@ -316,9 +374,10 @@ class ListResource(Resource, Generic[M]):
         limit: int | None = None,
         page_size: int | None = None,
         resume: StreamCursor | str | None = None,
+        **filters: Unpack[NoFilters],
     ) -> list[M]:
         """Every record (up to ``limit``) in one list. Prefer :meth:`stream` for big lists."""
-        return await self._list({}, limit=limit, page_size=page_size, resume=resume)
+        return await self._list(filters, limit=limit, page_size=page_size, resume=resume)
 
     async def get_page(self, url: str) -> Page[M]:
         """Fetch the page at ``url`` (e.g. a saved ``next_page_url``): a page of this list,
@@ -381,7 +440,7 @@ class Instance(Resource, Generic[M]):
         schema = self._update_params
         if schema is None:  # pragma: no cover
             raise TypeError(f"{type(self).__name__} does not support update")
-        form = schema.encode(params)
+        form = schema.encode(params, operation=self._operation("update"))
         url = self._url()
         method = self._update_method
         data = await self._requester.call(

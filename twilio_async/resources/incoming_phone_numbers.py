@@ -93,8 +93,30 @@ class IncomingPhoneNumberFilters(TypedDict, total=False):
 
 
 _ROOT = "/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers"
-_FILTERS = schema(IncomingPhoneNumberFilters, operation="IncomingPhoneNumbers.list")
-_TYPE_CREATE = schema(IncomingPhoneNumberTypeCreate, operation="IncomingPhoneNumbers.create")
+
+# Where a parameter an operation lacks is accepted, told with the TypeError for it.
+_INTO_A_SUBACCOUNT = (
+    "buy into a subaccount through client.accounts(sid).incoming_phone_numbers; "
+    "IncomingPhoneNumbers(sid).update(account_sid=...) moves a number you have"
+)
+_FILTERS = schema(
+    IncomingPhoneNumberFilters,
+    operation="IncomingPhoneNumbers.list",
+    elsewhere={
+        "area_code": "your numbers in an area code match phone_number='+1415*'; "
+        "numbers to buy are searched by AvailablePhoneNumbers(country_code).local.list("
+        "area_code=...)",
+    },
+)
+_TYPE_CREATE = schema(
+    IncomingPhoneNumberTypeCreate,
+    operation="IncomingPhoneNumbers.local.create",
+    elsewhere={
+        "area_code": "only the main list, IncomingPhoneNumbers.create(), buys by area_code; "
+        "a Local, TollFree or Mobile purchase names its phone_number",
+        "account_sid": _INTO_A_SUBACCOUNT,
+    },
+)
 
 
 class IncomingPhoneNumberContext(Deletable[IncomingPhoneNumber]):
@@ -105,7 +127,14 @@ class IncomingPhoneNumberContext(Deletable[IncomingPhoneNumber]):
     _endpoint = Endpoint(Product.API, _ROOT + "/{sid}.json")
     _model = IncomingPhoneNumber
     _sid_prefix = "PN"
-    _update_params = schema(IncomingPhoneNumberUpdate, operation="IncomingPhoneNumber.update")
+    _update_params = schema(
+        IncomingPhoneNumberUpdate,
+        operation="IncomingPhoneNumbers(sid).update",
+        elsewhere={
+            "phone_number": "a number's phone_number never changes: buy another with "
+            "IncomingPhoneNumbers.create()",
+        },
+    )
 
     async def update(self, **params: Unpack[IncomingPhoneNumberUpdate]) -> IncomingPhoneNumber:
         """Change settings; pass ``""`` to clear a URL or SID, ``account_sid`` to move it."""
@@ -207,6 +236,7 @@ class IncomingPhoneNumberList(
         IncomingPhoneNumberCreate,
         operation="IncomingPhoneNumbers.create",
         one_of=[("phone_number", "area_code")],
+        elsewhere={"account_sid": _INTO_A_SUBACCOUNT},
     )
 
     async def create(self, **params: Unpack[IncomingPhoneNumberCreate]) -> IncomingPhoneNumber:

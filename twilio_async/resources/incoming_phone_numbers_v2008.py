@@ -79,7 +79,13 @@ class IncomingPhoneNumberFiltersV2008(TypedDict, total=False):
 
 
 _ROOT = "/2008-08-01/Accounts/{account_sid}/IncomingPhoneNumbers"
-_FILTERS = schema(IncomingPhoneNumberFiltersV2008, operation="v2008.incoming_phone_numbers.list")
+_FILTERS = schema(IncomingPhoneNumberFiltersV2008, operation="v2008.IncomingPhoneNumbers.list")
+# Where a parameter an operation lacks is accepted, told with the TypeError for it.
+_BY_AREA_CODE = (
+    "the 2008-08-01 API buys by area_code (or any number); to buy a given phone_number, "
+    "use API 2010-04-01: client.incoming_phone_numbers.create(phone_number=...)"
+)
+_NO_SMS = "toll-free numbers take no SMS settings in the 2008-08-01 API"
 
 
 class IncomingPhoneNumberContextV2008(Deletable[IncomingPhoneNumberV2008]):
@@ -91,7 +97,7 @@ class IncomingPhoneNumberContextV2008(Deletable[IncomingPhoneNumberV2008]):
     _model = IncomingPhoneNumberV2008
     _sid_prefix = "PN"
     _update_params = schema(
-        IncomingPhoneNumberUpdateV2008, operation="v2008.incoming_phone_numbers(sid).update"
+        IncomingPhoneNumberUpdateV2008, operation="v2008.IncomingPhoneNumbers(sid).update"
     )
     _update_method = "PUT"
 
@@ -159,7 +165,11 @@ class LocalListV2008(_NumberListV2008):
     __slots__ = ()
 
     _endpoint = Endpoint(Product.API, _ROOT + "/Local", codec=XML)
-    _create_params = schema(LocalCreateV2008, operation="v2008.incoming_phone_numbers.local.create")
+    _create_params = schema(
+        LocalCreateV2008,
+        operation="v2008.IncomingPhoneNumbers.local.create",
+        elsewhere={"phone_number": _BY_AREA_CODE},
+    )
 
     async def create(self, **params: Unpack[LocalCreateV2008]) -> IncomingPhoneNumberV2008:
         """Provision a local number. Raises BadRequestError (code 21452) if none matches."""
@@ -173,7 +183,12 @@ class TollFreeListV2008(_NumberListV2008):
 
     _endpoint = Endpoint(Product.API, _ROOT + "/TollFree", codec=XML)
     _create_params = schema(
-        TollFreeCreateV2008, operation="v2008.incoming_phone_numbers.toll_free.create"
+        TollFreeCreateV2008,
+        operation="v2008.IncomingPhoneNumbers.toll_free.create",
+        elsewhere={
+            "phone_number": _BY_AREA_CODE,
+            **dict.fromkeys(SmsSettingsV2008.__annotations__, _NO_SMS),
+        },
     )
 
     async def create(self, **params: Unpack[TollFreeCreateV2008]) -> IncomingPhoneNumberV2008:

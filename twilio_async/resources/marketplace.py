@@ -146,7 +146,7 @@ class InstalledAddOnExtensionContext(Instance[InstalledAddOnExtension]):
     _model = InstalledAddOnExtension
     _sid_prefix = "XF"
     _update_params = schema(
-        InstalledAddOnExtensionUpdate, operation="InstalledAddOnExtension.update"
+        InstalledAddOnExtensionUpdate, operation="InstalledAddOns(sid).extensions(sid).update"
     )
 
     async def update(
@@ -177,7 +177,14 @@ class InstalledAddOnContext(Deletable[InstalledAddOn]):
     _endpoint = Endpoint(Product.MARKETPLACE, _INSTALLED + "/{sid}")
     _model = InstalledAddOn
     _sid_prefix = "XE"
-    _update_params = schema(InstalledAddOnUpdate, operation="InstalledAddOn.update")
+    _update_params = schema(
+        InstalledAddOnUpdate,
+        operation="InstalledAddOns(sid).update",
+        elsewhere={
+            "available_add_on_sid": "an install keeps its Add-on: install another with "
+            "InstalledAddOns.create()",
+        },
+    )
 
     async def update(self, **params: Unpack[InstalledAddOnUpdate]) -> InstalledAddOn:
         """Replace ``configuration`` and/or change ``unique_name``."""
