@@ -370,8 +370,13 @@ class AvailablePhoneNumberCountryList(ListResource[AvailablePhoneNumberCountry])
     _model = AvailablePhoneNumberCountry
     _paging = PagingV2010("countries")
 
-    def __call__(self, country_code: str) -> AvailablePhoneNumberCountryContext:
-        """One country by its ISO 3166-1 alpha-2 code, any case (``"US"``, ``"us"``)."""
+    def __call__(
+        self, country_code: str | AvailablePhoneNumberCountry
+    ) -> AvailablePhoneNumberCountryContext:
+        """One country by its ISO 3166-1 alpha-2 code, any case (``"US"``, ``"us"``), or a
+        country this list returned."""
+        if isinstance(country_code, AvailablePhoneNumberCountry):
+            country_code = country_code.country_code
         return self._child(
             AvailablePhoneNumberCountryContext, country_code=normalize_country_code(country_code)
         )

@@ -21,7 +21,7 @@ from yarl import URL
 from ..codecs import JSON, Codec
 from ..converter import record_structurer
 from ..envelopes import Paging
-from ..errors import TwilioDecodeError, TwilioValidationError
+from ..errors import InvalidSidError, TwilioDecodeError, TwilioValidationError
 from ..hosts import Hosts, Product
 from ..pagination import (
     MAX_PAGE_SIZE,
@@ -139,6 +139,12 @@ class Requester:
 R = TypeVar("R", bound="Resource")
 
 _WORD_START = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+@functools.cache
+def _placeholders(path: str) -> tuple[str, ...]:
+    """The path parameters an endpoint path names: ``("account_sid", "resource_sid")``."""
+    return tuple(re.findall(r"\{(\w+)\}", path))
 
 
 @functools.cache
@@ -460,14 +466,51 @@ class Deletable(Instance[M]):
 
 
 class Collection(ListResource[M], Generic[M, C]):
-    """A list endpoint whose records can also be addressed one by one: ``coll("XX…")``."""
+    """A list endpoint whose records can also be addressed one by one: ``coll("XX…")``, or
+    ``coll(record)`` with a record of it (a model) that this list or another one returned.
+
+    A SID is addressed where this list is: under its account (the client's own, or the
+    one of ``client.accounts("AC…")``). A record is addressed where it lives: under its own
+    ``account_sid``, so a number listed through a subaccount can be updated through
+    ``client.incoming_phone_numbers(number)``. A record of another parent than this list's
+    (an Add-on assigned to another number) is refused.
+    """
 
     __slots__ = ()
 
     _instance: ClassVar[type[Instance[Any]]]
 
-    def __call__(self, sid: str) -> C:
-        instance = self._instance
-        validate_sid(sid, instance._sid_prefix, param=instance._sid_key)
-        path = {**self._path, instance._sid_key: sid}
+    def __call__(self, sid: str | M) -> C:
+        instance, path = self._instance, {**self._path}
+        if isinstance(sid, str):
+            text = sid
+        elif isinstance(sid, self._model):
+            record: Any = sid
+            path.update(self._where(record))
+            text = record.sid
+        else:
+            raise InvalidSidError(
+                f"{instance._sid_key} must be a {instance._sid_prefix}... SID string or a record "
+                f"of this list ({self._model.__name__}), got {type(sid).__name__}",
+                param=instance._sid_key,
+            )
+        path[instance._sid_key] = validate_sid(text, instance._sid_prefix, param=instance._sid_key)
         return cast(C, instance(self._requester, path, self._mount))
+
+    def _where(self, record: Any) -> dict[str, str]:
+        """The path parameters of ``record``'s own location: its account; every other
+        parent it names must be this list's."""
+        where: dict[str, str] = {}
+        for key in _placeholders(self._endpoint.path):
+            here, theirs = self._path[key], getattr(record, key, None)
+            if theirs is None or theirs == here:
+                continue
+            if key == "account_sid":
+                where[key] = validate_sid(theirs, "AC", param="account_sid")
+                continue
+            raise TwilioValidationError(
+                f"this {type(record).__name__} ({record.sid}) belongs to {key} {theirs!r}, "
+                f"not to {here!r} of this list: address it from its own",
+                param=key,
+            )
+        return where
