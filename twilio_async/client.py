@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .resources.base import Requester
     from .resources.incoming_phone_numbers import IncomingPhoneNumberList
     from .resources.incoming_phone_numbers_v2008 import IncomingPhoneNumberListV2008
-    from .resources.marketplace import Marketplace, Preview
+    from .resources.marketplace import MarketplaceV1, Preview
 
 __all__ = ["V2008", "V2010", "Api", "Client"]
 
@@ -115,6 +115,12 @@ class _AccountScope:
 class V2010(_AccountScope):
     """API version 2010-04-01 (``api.twilio.com``, JSON), scoped to one account."""
 
+    @property
+    def account(self) -> V2010:
+        """This same account scope: the official twilio package's spelling
+        ``client.api.v2010.account.incoming_phone_numbers``."""
+        return self
+
     @cached_property
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
         """The account's phone numbers."""
@@ -151,6 +157,12 @@ class Api(_AccountScope):
     @cached_property
     def v2008(self) -> V2008:
         return V2008(self._requester, self.account_sid)
+
+    @property
+    def account(self) -> V2010:
+        """The account's 2010-04-01 resources (``.v2010``): the official twilio package's
+        spelling ``client.api.account.incoming_phone_numbers``."""
+        return self.v2010
 
 
 class Account(_AccountScope):
@@ -298,12 +310,13 @@ class Client:
         return self.api.v2010.available_phone_numbers
 
     @cached_property
-    def marketplace(self) -> Marketplace:
+    def marketplace(self) -> MarketplaceV1:
         """Marketplace v1 (``marketplace.twilio.com/v1``): ``available_add_ons`` (the
-        catalog) and ``installed_add_ons`` (this account's installs)."""
-        from .resources.marketplace import Marketplace
+        catalog) and ``installed_add_ons`` (this account's installs). ``.v1`` is the same
+        (the official twilio package's spelling)."""
+        from .resources.marketplace import MarketplaceV1
 
-        return Marketplace(self._requester, {})
+        return MarketplaceV1(self._requester, {})
 
     @cached_property
     def preview(self) -> Preview:

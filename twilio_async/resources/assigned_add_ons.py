@@ -84,3 +84,5 @@ class AssignedAddOnList(Collection[AssignedAddOn, AssignedAddOnContext]):
     async def create(self, **params: Unpack[AssignedAddOnCreate]) -> AssignedAddOn:
         """Assign the installed Add-on ``installed_add_on_sid`` (``XE…``) to this number."""
         return await self._create(params)
+
+    create_async = create  # the official twilio package's spelling

@@ -25,7 +25,7 @@ from ..hosts import Product
 from ..models import AvailablePhoneNumber, AvailablePhoneNumberCountry
 from ..pagination import Page, RecordStream, StreamCursor
 from ..params import E164, Range, schema
-from .base import Endpoint, Instance, ListResource
+from .base import AwaitedAlias, Endpoint, Instance, ListResource
 
 __all__ = [
     "AvailableLocalList",
@@ -258,6 +258,11 @@ class _SearchList(ListResource[AvailablePhoneNumber]):
             _cross_checked(filters), limit=limit, page_size=page_size, resume=resume
         )
 
+    # The official twilio package's async spellings (see ListResource).
+    page_async = page
+    stream_async = AwaitedAlias(stream)
+    list_async = list
+
 
 class AvailableLocalList(_SearchList):
     """``client.available_phone_numbers("US").local``: geographic numbers."""
@@ -380,3 +385,10 @@ class AvailablePhoneNumberCountryList(ListResource[AvailablePhoneNumberCountry])
         return self._child(
             AvailablePhoneNumberCountryContext, country_code=normalize_country_code(country_code)
         )
+
+    def get(
+        self, country_code: str | AvailablePhoneNumberCountry
+    ) -> AvailablePhoneNumberCountryContext:
+        """The same as ``available_phone_numbers(country_code)``: the official twilio
+        package's spelling."""
+        return self(country_code)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from typing import Any, ClassVar, Concatenate, Generic, TypeVar, cast, overload
 from urllib.parse import quote
 
 import attrs
-from typing_extensions import TypedDict, Unpack
+from typing_extensions import ParamSpec, Self, TypedDict, Unpack
 from yarl import URL
 
 from ..codecs import JSON, Codec
@@ -36,6 +36,7 @@ from ..params import ParamSchema, check_utf8, unknown_keyword, validate_sid
 from ..transport import Request, Transport
 
 __all__ = [
+    "AwaitedAlias",
     "Collection",
     "Deletable",
     "Endpoint",
@@ -50,6 +51,9 @@ __all__ = [
 
 M = TypeVar("M")
 C = TypeVar("C", bound="Instance[Any]")
+S = TypeVar("S")
+T = TypeVar("T")
+P = ParamSpec("P")
 Pairs = list[tuple[str, str]]
 
 
@@ -113,6 +117,37 @@ def _mounted(endpoint: Endpoint, mount: Mount) -> Endpoint:
         product=mount.to_product,
         path=mount.to_root + endpoint.path[len(mount.root) :],
     )
+
+
+class AwaitedAlias(Generic[S, P, T]):
+    """``stream_async = AwaitedAlias(stream)``: a method that returns at once, as a
+    coroutine method, for the official ``twilio`` package's spelling
+    ``async for record in await numbers.stream_async()``.
+
+    Typed with the wrapped method's own parameters, so each list declares it next to its
+    ``stream`` and keeps its filters' types. (A plain ``x_async = x`` does for methods that
+    are coroutines already.)
+    """
+
+    def __init__(self, method: Callable[Concatenate[S, P], T]) -> None:
+        self.method = method
+        self.__doc__ = (
+            f"The official twilio package's spelling: ``await`` it for {method.__name__}()."
+        )
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, obj: S, owner: type[Any]) -> Callable[P, Coroutine[Any, Any, T]]: ...
+    def __get__(self, obj: S | None, owner: type[Any]) -> Any:
+        if obj is None:
+            return self
+        method = self.method
+
+        async def awaited(*args: P.args, **kwargs: P.kwargs) -> T:
+            return method(obj, *args, **kwargs)
+
+        return awaited
 
 
 class Requester:
@@ -391,6 +426,16 @@ class ListResource(Resource, Generic[M]):
         source = self._pages()
         return await source.page(source.list_page(url, self._list_url(), param="url"))
 
+    # The official twilio package's async spellings, same meaning (each list that declares
+    # its own page/stream/list declares these next to them).
+    page_async = page
+    stream_async = AwaitedAlias(stream)
+    list_async = list
+
+    async def get_page_async(self, target_url: str) -> Page[M]:
+        """The official twilio package's spelling of :meth:`get_page`."""
+        return await self.get_page(target_url)
+
 
 def default_page_size(limit: int | None) -> int:
     """The page size a stream or list asks for when not told: the most a page may hold,
@@ -442,6 +487,8 @@ class Instance(Resource, Generic[M]):
         data = await self._requester.call("GET", url, codec=self._mounted_endpoint.codec)
         return cast(M, _structure_one(self._model, data, method="GET", url=url))
 
+    fetch_async = fetch  # the official twilio package's spelling
+
     async def _update(self, params: Mapping[str, Any]) -> M:
         schema = self._update_params
         if schema is None:  # pragma: no cover
@@ -463,6 +510,12 @@ class Deletable(Instance[M]):
     async def delete(self) -> None:
         """Delete the resource. Raises :class:`~twilio_async.errors.NotFoundError` if absent."""
         await self._requester.call("DELETE", self._url(), codec=self._mounted_endpoint.codec)
+
+    async def delete_async(self) -> bool:
+        """The official twilio package's spelling of :meth:`delete`, returning ``True`` as it
+        does once deleted (:meth:`delete` returns None; both raise if not deleted)."""
+        await self.delete()
+        return True
 
 
 class Collection(ListResource[M], Generic[M, C]):
@@ -496,6 +549,10 @@ class Collection(ListResource[M], Generic[M, C]):
             )
         path[instance._sid_key] = validate_sid(text, instance._sid_prefix, param=instance._sid_key)
         return cast(C, instance(self._requester, path, self._mount))
+
+    def get(self, sid: str | M) -> C:
+        """The same as ``coll(sid)``: the official twilio package's spelling."""
+        return self(sid)
 
     def _where(self, record: Any) -> dict[str, str]:
         """The path parameters of ``record``'s own location: its account; every other

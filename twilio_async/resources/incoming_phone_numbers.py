@@ -21,7 +21,7 @@ from ..params import (
     schema,
 )
 from .assigned_add_ons import AssignedAddOnList
-from .base import Collection, Deletable, Endpoint, ListResource
+from .base import AwaitedAlias, Collection, Deletable, Endpoint, ListResource
 
 __all__ = [
     "IncomingPhoneNumberContext",
@@ -140,6 +140,8 @@ class IncomingPhoneNumberContext(Deletable[IncomingPhoneNumber]):
         """Change settings; pass ``""`` to clear a URL or SID, ``account_sid`` to move it."""
         return await self._update(params)
 
+    update_async = update  # the official twilio package's spelling
+
     @property
     def assigned_add_ons(self) -> AssignedAddOnList:
         """The installed Add-ons assigned to this number."""
@@ -191,6 +193,11 @@ class _NumberList(ListResource[IncomingPhoneNumber]):
         """Every matching number (up to ``limit``) in one list."""
         return await self._list(filters, limit=limit, page_size=page_size, resume=resume)
 
+    # The official twilio package's async spellings (see ListResource).
+    page_async = page
+    stream_async = AwaitedAlias(stream)
+    list_async = list
+
 
 class _TypedNumberList(_NumberList):
     __slots__ = ()
@@ -200,6 +207,8 @@ class _TypedNumberList(_NumberList):
     async def create(self, **params: Unpack[IncomingPhoneNumberTypeCreate]) -> IncomingPhoneNumber:
         """Provision ``phone_number`` (E.164) of this type."""
         return await self._create(params)
+
+    create_async = create  # the official twilio package's spelling
 
 
 class LocalList(_TypedNumberList):
@@ -242,6 +251,8 @@ class IncomingPhoneNumberList(
     async def create(self, **params: Unpack[IncomingPhoneNumberCreate]) -> IncomingPhoneNumber:
         """Provision a number: ``phone_number="+1…"`` or ``area_code="415"`` (one of them)."""
         return await self._create(params)
+
+    create_async = create  # the official twilio package's spelling
 
     @property
     def local(self) -> LocalList:

@@ -20,7 +20,7 @@ from ..models import IncomingPhoneNumberV2008
 from ..pagination import Page, RecordStream, StreamCursor
 from ..params import AreaCode, MaxLength, NationalNumber, Webhook, WebhookMethod, schema
 from ..xml import XML
-from .base import Collection, Deletable, Endpoint, ListResource
+from .base import AwaitedAlias, Collection, Deletable, Endpoint, ListResource
 
 __all__ = [
     "IncomingPhoneNumberContextV2008",
@@ -107,6 +107,8 @@ class IncomingPhoneNumberContextV2008(Deletable[IncomingPhoneNumberV2008]):
         """Change settings (an HTTP PUT); ``url`` is required, ``""`` clears another URL."""
         return await self._update(params)
 
+    update_async = update  # the official twilio package's spelling
+
 
 class _NumberListV2008(ListResource[IncomingPhoneNumberV2008]):
     """Listing shared by the main list and its Local/TollFree views."""
@@ -158,6 +160,11 @@ class _NumberListV2008(ListResource[IncomingPhoneNumberV2008]):
         """Every matching number (up to ``limit``) in one list."""
         return await self._list(filters, limit=limit, page_size=page_size, resume=resume)
 
+    # The official twilio package's async spellings (see ListResource).
+    page_async = page
+    stream_async = AwaitedAlias(stream)
+    list_async = list
+
 
 class LocalListV2008(_NumberListV2008):
     """``client.api.v2008.incoming_phone_numbers.local``: local numbers only."""
@@ -174,6 +181,8 @@ class LocalListV2008(_NumberListV2008):
     async def create(self, **params: Unpack[LocalCreateV2008]) -> IncomingPhoneNumberV2008:
         """Provision a local number. Raises BadRequestError (code 21452) if none matches."""
         return await self._create(params)
+
+    create_async = create  # the official twilio package's spelling
 
 
 class TollFreeListV2008(_NumberListV2008):
@@ -195,6 +204,8 @@ class TollFreeListV2008(_NumberListV2008):
         """Provision a toll-free number (no SMS settings in this API). Raises
         BadRequestError (code 21452) if none matches."""
         return await self._create(params)
+
+    create_async = create  # the official twilio package's spelling
 
 
 class IncomingPhoneNumberListV2008(

@@ -41,6 +41,7 @@ __all__ = [
     "InstalledAddOnList",
     "InstalledAddOnUpdate",
     "Marketplace",
+    "MarketplaceV1",
     "Preview",
 ]
 
@@ -155,6 +156,8 @@ class InstalledAddOnExtensionContext(Instance[InstalledAddOnExtension]):
         """``update(enabled=True)`` to invoke the Add-on at this extension, False to stop."""
         return await self._update(params)
 
+    update_async = update  # the official twilio package's spelling
+
 
 class InstalledAddOnExtensionList(
     Collection[InstalledAddOnExtension, InstalledAddOnExtensionContext]
@@ -190,6 +193,8 @@ class InstalledAddOnContext(Deletable[InstalledAddOn]):
         """Replace ``configuration`` and/or change ``unique_name``."""
         return await self._update(params)
 
+    update_async = update  # the official twilio package's spelling
+
     @property
     def extensions(self) -> InstalledAddOnExtensionList:
         return self._child(InstalledAddOnExtensionList, installed_add_on_sid=self.sid)
@@ -210,6 +215,8 @@ class InstalledAddOnList(Collection[InstalledAddOn, InstalledAddOnContext]):
         """Install an available Add-on: ``available_add_on_sid="XB…"``,
         ``accept_terms_of_service=True``, and the ``configuration`` its schema requires."""
         return await self._create(params)
+
+    create_async = create  # the official twilio package's spelling
 
 
 # -- entry points ---------------------------------------------------------------------------
@@ -234,6 +241,18 @@ class Marketplace(Resource):
         mount = self._mount
         where = "marketplace/v1" if mount is None else f"{mount.to_product.value}{mount.to_root}"
         return f"<Marketplace {where}>"
+
+
+class MarketplaceV1(Marketplace):
+    """``client.marketplace``: Marketplace v1, its only version."""
+
+    __slots__ = ()
+
+    @property
+    def v1(self) -> MarketplaceV1:
+        """This same Marketplace v1: the official twilio package's spelling
+        ``client.marketplace.v1.available_add_ons``."""
+        return self
 
 
 _PREVIEW_DEPRECATED = (
