@@ -31,7 +31,8 @@ _PAGING = {
     "limit": "limit (int | None): The most records to return in all; None (the default) "
     "for every record.",
     "page_size": "page_size (int | None): Records per page, 1 to 1000 (sent as ``PageSize``; "
-    "``num`` in the 2008-08-01 API).",
+    "``num`` in the 2008-08-01 API). Not given, ``stream()`` and ``list()`` ask for 1000 (or "
+    "``limit``, when smaller) and ``page()`` leaves it to Twilio (50).",
     "page_number": "page_number (int | None): The page to fetch, from 0 (sent as ``Page``; "
     "``page`` in the 2008-08-01 API); with ``page_token``, as Twilio's next page link gives "
     "them.",
