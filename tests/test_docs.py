@@ -31,6 +31,7 @@ PUBLIC_MODULES = [
     "twilio_async.errors",
     "twilio_async.retry",
     "twilio_async.models",
+    "twilio_async.types",
     "twilio_async.resources.incoming_phone_numbers",
     "twilio_async.resources.available_phone_numbers",
     "twilio_async.resources.assigned_add_ons",
