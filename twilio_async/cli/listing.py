@@ -16,10 +16,10 @@ from collections.abc import AsyncIterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import TwilioError
+from ..errors import TwilioError, TwilioValidationError
 from .output import Column, Format, close_destination, open_destination, open_sink
 from .progress import stream_text
-from .runtime import EXIT_FAILED, EXIT_OK, Session, describe_error
+from .runtime import EXIT_FAILED, EXIT_OK, Session
 
 __all__ = ["write_stream"]
 
@@ -53,8 +53,10 @@ async def write_stream(
             count += 1
             if view is not None and count % PROGRESS_EVERY == 0:
                 view.update(count, total, stream_text(count, time.monotonic() - started, noun))
+    except TwilioValidationError:
+        raise  # refused before anything was sent: a usage error
     except TwilioError as error:
-        session.output.note(f"error: {describe_error(error)}")
+        session.output.error(error)
         if resumable:
             _resume_hint(session, error.cursor, count, noun)
         return EXIT_FAILED

@@ -64,7 +64,8 @@ class Output:
     progress, errors) to standard error. Colour and live redrawing only on a terminal;
     ``NO_COLOR`` turns colour off (rich reads it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, debug: bool = False) -> None:
+        self.debug = debug
         self.stdout_terminal = sys.stdout.isatty()
         self.stderr_terminal = sys.stderr.isatty()
 
@@ -88,6 +89,15 @@ class Output:
     def note(self, text: str) -> None:
         """A line for the person at the terminal, on standard error."""
         print(text, file=sys.stderr, flush=True)
+
+    def error(self, error: BaseException) -> None:
+        """An error that ends the command: Twilio's code, message and link; the traceback
+        only with ``--debug`` (or, for an error nobody expected, a hint to use it)."""
+        if self.debug:
+            traceback.print_exception(error)
+        self.note(f"error: {describe_error(error)}")
+        if not isinstance(error, TwilioError) and not self.debug:
+            self.note("(an unexpected error: run with --debug to see the traceback)")
 
     def view(self, label: str) -> ProgressView:
         from .progress import open_view
@@ -209,7 +219,7 @@ async def _run(common: Common, output: Output, body: Callable[[Session], Awaitab
 
 def execute(common: Common, body: Callable[[Session], Awaitable[int]]) -> int:
     """Run a command's body to its exit code (usage errors go to click, which exits 2)."""
-    output = Output()
+    output = Output(debug=common.debug)
     if common.debug:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
@@ -223,7 +233,7 @@ def execute(common: Common, body: Callable[[Session], Awaitable[int]]) -> int:
         return EXIT_INTERRUPTED
     except TwilioValidationError as error:  # refused before anything was sent
         if common.debug:
-            traceback.print_exc()
+            traceback.print_exception(error)
         raise click.UsageError(str(error)) from None
     except BrokenPipeError:  # the reader went away (| head): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -232,9 +242,5 @@ def execute(common: Common, body: Callable[[Session], Awaitable[int]]) -> int:
     except (click.ClickException, click.Abort, click.exceptions.Exit):
         raise
     except Exception as error:
-        if common.debug:
-            traceback.print_exc()
-        output.note(f"error: {describe_error(error)}")
-        if not isinstance(error, TwilioError) and not common.debug:
-            output.note("(an unexpected error: run with --debug to see the traceback)")
+        output.error(error)
         return EXIT_FAILED
