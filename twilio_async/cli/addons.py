@@ -68,8 +68,9 @@ def pick(records: Sequence[N], name: str, what: str) -> N:
     raise click.UsageError(f"no {what} {name!r}; there are: {known or 'none'}")
 
 
-def _configuration(text: str | None) -> dict[str, Any] | None:
-    """``--configuration``: a JSON object, or ``@FILE`` holding one."""
+def _configuration(_: click.Context, __: click.Parameter, text: str | None) -> Any:
+    """``--configuration``: a JSON object, or ``@FILE`` holding one (read as the command
+    line is, before anything is sent)."""
     if text is None:
         return None
     source = text
@@ -120,6 +121,7 @@ async def list_add_ons(
 @click.option(
     "--configuration",
     metavar="JSON",
+    callback=_configuration,
     help="The Add-on's configuration: a JSON object, or @FILE (see its configuration_schema).",
 )
 @click.option("--unique-name", help="A name for the install, unique in the account.")
@@ -135,7 +137,7 @@ async def install(
     session: Session,
     *,
     add_on: str,
-    configuration: str | None,
+    configuration: dict[str, Any] | None,
     unique_name: str | None,
     accept: bool,
 ) -> int:
@@ -145,15 +147,14 @@ async def install(
     first, unless --accept-terms. Its extensions start disabled ('addons extensions').
     """
     market = session.client.marketplace
-    config = _configuration(configuration)
     listing = pick(await market.available_add_ons.list(), add_on, "Add-on")
     pricing = f" (priced {listing.pricing_type})" if listing.pricing_type else ""
     session.confirm(
         f"Installing {listing.friendly_name}{pricing} accepts its terms of service", yes=accept
     )
     options: dict[str, Any] = {}
-    if config is not None:
-        options["configuration"] = config
+    if configuration is not None:
+        options["configuration"] = configuration
     if unique_name is not None:
         options["unique_name"] = unique_name
     installed = await market.installed_add_ons.create(
