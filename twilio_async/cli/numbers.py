@@ -73,7 +73,7 @@ async def list_numbers(
 
     stream = session.client.incoming_phone_numbers.stream(
         limit=limit,
-        page_size=page_size_for(page_size, limit),
+        page_size=page_size_for(page_size, limit, resume),
         resume=resume,
         **inventory_filters.take(filters),
     )
@@ -114,7 +114,7 @@ async def export_numbers(
 
     stream = session.client.incoming_phone_numbers.stream(
         limit=limit,
-        page_size=page_size_for(page_size, limit),
+        page_size=page_size_for(page_size, limit, resume),
         resume=resume,
         **inventory_filters.take(filters),
     )
