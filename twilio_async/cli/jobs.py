@@ -12,9 +12,11 @@ first, unless ``--yes``.
 from __future__ import annotations
 
 import asyncio
+import enum
 import hashlib
 import json
 import typing
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .options import inventory_filters, number_criteria, search_filters
-from .output import display_path, resolve_format
+from .output import cell, display_path, resolve_format
 from .progress import job_text
 from .runtime import EXIT_FAILED, EXIT_OK, Session, describe_error, session_command
 from .settings import parse_assignments, read_desired
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
         NumberFilter,
         NumberType,
         Plan,
+        PlannedItem,
     )
     from ..models import IncomingPhoneNumber
 
@@ -79,7 +82,13 @@ async def run_job(
     path = journal_path(session, plan, journal)
     if dry_run:
         planned = await BulkJob(session.client, plan, journal=path).dry_run()
-        session.output.result(str(planned))
+        actions = Counter(item.action for item in planned.items)
+        session.output.result(
+            f"dry run of a {plan.kind} job: "
+            + ", ".join(f"{action} {n}" for action, n in sorted(actions.items()))
+        )
+        for item in planned.items:
+            session.output.result(planned_line(item))
         session.output.note("dry run: nothing was sent but searches and lookups")
         return EXIT_OK
     if confirm is not None:
@@ -103,6 +112,28 @@ async def run_job(
     assert summary is not None  # the last event carries it
     _report(session, summary, where)
     return EXIT_OK if summary.ok else EXIT_FAILED
+
+
+def _shown(value: Any) -> str:
+    """A setting's value in a plan: its wire text, ``(unset)`` for none."""
+    if value is None or value == "":
+        return "(unset)"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return cell(value)
+
+
+def planned_line(item: PlannedItem) -> str:
+    """What a job would do with one item: ``update PN… +1…  voice_url: a -> b``."""
+    who = " ".join(filter(None, (item.sid, item.phone_number))) or f"#{item.index}"
+    if item.action == "update":
+        detail = ", ".join(f"{k}: {_shown(a)} -> {_shown(b)}" for k, (a, b) in item.changes.items())
+    elif item.action == "buy":
+        detail = ", ".join(f"{k}={_shown(v)}" for k, v in item.changes.items())
+    else:
+        detail = ""
+    notes = "; ".join(filter(None, (detail, item.note)))
+    return f"{item.action:<7} {who}" + (f"  {notes}" if notes else "")
 
 
 def _report(session: Session, summary: JobSummary, where: str) -> None:
@@ -392,7 +423,7 @@ async def apply_settings(
             failed += 1
         else:
             continue  # already as the file says
-        session.output.result(str(item))
+        session.output.result(planned_line(item))
     unchanged = len(planned.items) - len(changes) - failed
     session.output.result(
         f"{len(changes)} to change, {unchanged} as in {file.name} already, {failed} failed"
