@@ -6,6 +6,9 @@ import csv
 import io
 import json
 import os
+import pty
+import re
+import select
 import subprocess
 import sys
 import time
@@ -97,6 +100,83 @@ def owned(fake: FakeTwilio) -> list[dict[str, Any]]:
     return list(fake.state.numbers_of(fake.account_sid))
 
 
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def has_styles(text: str) -> bool:
+    """Whether ``text`` sets any colour or style (an SGR escape sequence)."""
+    return _SGR.search(text) is not None
+
+
+def run_cli_on_terminal(*args: str, env: Mapping[str, str]) -> tuple[int, str, str]:
+    """Run ``twilio-async ARGS`` with standard output and error on terminals of their own
+    (pseudo-terminals); its exit status, and what each terminal showed."""
+    terminals = [pty.openpty() for _ in range(2)]
+    child = subprocess.Popen(
+        [*COMMAND, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=terminals[0][1],
+        stderr=terminals[1][1],
+        env=dict(env),
+    )
+    shown: dict[int, list[bytes]] = {ours: [] for ours, _ in terminals}
+    try:
+        for _, child_end in terminals:
+            os.close(child_end)
+        reading = set(shown)
+        deadline = time.monotonic() + TIMEOUT
+        while reading:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"twilio-async {' '.join(args)} ran over {TIMEOUT} s")
+            ready, _, _ = select.select(list(reading), [], [], 1.0)
+            for fd in ready:
+                try:
+                    data = os.read(fd, 65536)
+                except OSError:  # EIO: the child closed its end of the terminal
+                    data = b""
+                if data:
+                    shown[fd].append(data)
+                else:
+                    reading.discard(fd)
+        status = child.wait(timeout=TIMEOUT)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        for ours, _ in terminals:
+            os.close(ours)
+    out, err = (b"".join(shown[ours]).decode() for ours, _ in terminals)
+    return status, out, err
+
+
 def has_escapes(text: str) -> bool:
     """Whether ``text`` holds any terminal escape sequence (colour, cursor movement)."""
     return "\x1b" in text
+
+
+# Runs the command given as its arguments and writes that child's peak RSS (KiB) to the
+# file named first. A small middle process, so the figure is the command's own: a child
+# forked straight from the test inherits the test's high-water mark (Linux keeps it
+# across exec), which holds the fake and its whole inventory.
+_MEASURED = """
+import resource, subprocess, sys
+code = subprocess.run(sys.argv[2:], check=False).returncode
+with open(sys.argv[1], "w") as out:
+    out.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
+
+
+def run_cli_measured(
+    *args: str, fake: FakeTwilio, report: Path
+) -> tuple[subprocess.CompletedProcess[str], int]:
+    """Run ``twilio-async ARGS`` like :func:`run_cli`; also its peak RSS in KiB."""
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURED, str(report), *COMMAND, *args],
+        capture_output=True,
+        text=True,
+        env=cli_env(fake),
+        timeout=TIMEOUT * 3,
+        check=False,
+    )
+    return result, int(report.read_text() or 0)

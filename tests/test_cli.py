@@ -8,9 +8,11 @@ from tests.cli_support import (
     cli_env,
     csv_rows,
     has_escapes,
+    has_styles,
     jsonl_rows,
     owned,
     run_cli,
+    run_cli_on_terminal,
 )
 from twilio_async.cli.demo import PLAIN, STORE_VOICE_URL, STORES, SUPPORT
 from twilio_async.testing import FakeTwilio, Fault
@@ -185,3 +187,28 @@ def test_completion_script_and_completions() -> None:
     completed = run_cli(env=env)
     assert completed.returncode == 0
     assert "plain,buy" in completed.stdout.splitlines()
+
+
+def test_on_a_terminal_no_color_turns_every_colour_and_style_off(tmp_path: Path) -> None:
+    terminal = cli_env(TERM="xterm-256color")
+    no_color = cli_env(TERM="xterm-256color", NO_COLOR="1")
+    table = ("numbers", "list", "--fake", "--limit", "3")
+    export = ("numbers", "export", "--fake", "-o", str(tmp_path / "numbers.csv"))
+
+    status, out, _ = run_cli_on_terminal(*table, env=terminal)
+    assert status == 0
+    assert has_styles(out)  # a bold header on a terminal
+    status, _, err = run_cli_on_terminal(*export, env=terminal)
+    assert status == 0
+    assert has_styles(err)  # a coloured bar, redrawn in place
+    assert "\r" in err
+
+    status, out, _ = run_cli_on_terminal(*table, env=no_color)
+    assert status == 0
+    assert out.splitlines()[0].split()[:2] == ["SID", "NUMBER"]
+    assert sum(line.startswith("PN") for line in out.splitlines()) == 3
+    assert not has_styles(out)
+    status, _, err = run_cli_on_terminal(*export, env=no_color)
+    assert status == 0
+    assert f"{SEEDED} numbers" in err
+    assert not has_styles(err)

@@ -36,6 +36,7 @@ __all__ = [
     "Format",
     "RecordSink",
     "cell",
+    "color_system",
     "csv_columns",
     "fitted_widths",
     "open_sink",
@@ -46,6 +47,13 @@ Format = Literal["table", "csv", "jsonl"]
 FORMATS: tuple[Format, ...] = ("table", "csv", "jsonl")
 _SUFFIXES: Mapping[str, Format] = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 TABLE_CHUNK = 200  # rows rendered at a time: the table's memory, whatever the stream's length
+
+
+def color_system() -> Literal["auto"] | None:
+    """Rich's colour system for a terminal: none at all (no colour, no bold) when
+    ``NO_COLOR`` is set to anything but empty (https://no-color.org); rich itself would
+    drop only the colours and keep the other styles."""
+    return None if os.environ.get("NO_COLOR") else "auto"
 
 
 def resolve_format(given: str | None, output: Path | None, default: Format) -> Format:
@@ -186,6 +194,7 @@ class _Table:
             file=destination.stream,
             width=None if destination.terminal else sum(c.width + 2 for c in columns),
             force_terminal=destination.terminal,
+            color_system=color_system(),
             highlight=False,
             markup=False,
             emoji=False,

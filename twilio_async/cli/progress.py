@@ -2,7 +2,7 @@
 
 A command tells its view how far it is (``completed`` of ``total``, None when unknown) and
 a line of text it composed (:func:`job_text`, :func:`stream_text`). On a terminal the view
-is a rich progress bar redrawn in place (no colour under ``NO_COLOR``); on a pipe, a file
+is a rich progress bar redrawn in place (no colour or style under ``NO_COLOR``); on a pipe, a file
 or a dumb terminal it writes a plain line now and then and one at the end, with no escape
 sequences, so logs stay readable. Nothing of it goes to standard output.
 """

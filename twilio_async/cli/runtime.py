@@ -62,7 +62,7 @@ Body = Callable[..., Awaitable[int]]
 class Output:
     """Where a command's output goes: results to standard output, everything else (notes,
     progress, errors) to standard error. Colour and live redrawing only on a terminal;
-    ``NO_COLOR`` turns colour off (rich reads it)."""
+    ``NO_COLOR`` turns colour and every other style off."""
 
     def __init__(self, *, debug: bool = False) -> None:
         self.debug = debug
@@ -73,8 +73,14 @@ class Output:
     def err(self) -> Console:
         from rich.console import Console
 
+        from .output import color_system
+
         return Console(
-            stderr=True, force_terminal=self.stderr_terminal, highlight=False, soft_wrap=True
+            stderr=True,
+            force_terminal=self.stderr_terminal,
+            color_system=color_system(),
+            highlight=False,
+            soft_wrap=True,
         )
 
     @property
