@@ -84,7 +84,7 @@ async def run_job(
         planned = await BulkJob(session.client, plan, journal=path).dry_run()
         actions = Counter(item.action for item in planned.items)
         session.output.result(
-            f"dry run of a {plan.kind} job: "
+            f"dry run of the {plan.kind} job: "
             + ", ".join(f"{action} {n}" for action, n in sorted(actions.items()))
         )
         for item in planned.items:
