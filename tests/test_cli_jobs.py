@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from tests.cli_support import has_escapes, owned, run_cli, start_cli, wait_for
-from twilio_async.testing import FakeTwilio
+from twilio_async.testing import FakeTwilio, Fault
 
 PURCHASES = "/IncomingPhoneNumbers.json"
 
@@ -164,21 +164,30 @@ def test_update_and_release_select_by_filter(twilio_fake: FakeTwilio, tmp_path: 
     assert sorted(n["sid"] for n in owned(twilio_fake)) == sorted(kept)
 
 
+BEFORE_STOP = 8  # purchases a stopped buy has made, at least
+HELD = 3.0  # seconds the fake holds each purchase after those
+
+
 def _buy_interrupted(
     fake: FakeTwilio, directory: Path, args: tuple[str, ...], how: signal.Signals
 ) -> tuple[int | None, str]:
-    """Start the buy, stop it with ``how`` once some purchases went through, let what it
-    sent land; its exit status and standard error."""
+    """Start the buy, stop it with ``how`` once BEFORE_STOP purchases went through (the
+    fake holds the next ones, so the job is mid-way whatever the machine's speed), let what
+    it sent land; its exit status and standard error."""
+    fake.inject(Fault(latency=HELD, method="POST", path=PURCHASES, skip=BEFORE_STOP, times=None))
     child = start_cli(*args, fake=fake, cwd=directory)
     try:
-        wait_for(lambda: len(fake.purchases_per_number()) >= 8 or child.poll() is not None)
+        wait_for(
+            lambda: len(fake.purchases_per_number()) >= BEFORE_STOP or child.poll() is not None
+        )
         child.send_signal(how)
         _, stderr = child.communicate(timeout=60)
     finally:
         if child.poll() is None:
             child.kill()
             child.communicate()
-    wait_for(lambda: fake.in_flight == 0)
+    wait_for(lambda: fake.in_flight == 0)  # the purchases held when it stopped land now
+    fake.faults.clear()
     return child.returncode, stderr
 
 
@@ -192,11 +201,11 @@ def _assert_bought_exactly(fake: FakeTwilio, count: int) -> None:
 def test_a_buy_killed_mid_way_and_run_again_buys_exactly_the_count(
     twilio_fake: FakeTwilio, tmp_path: Path
 ) -> None:
-    twilio_fake.latency = 0.05
     args = ("numbers", "buy", "30", "--concurrency", "4", "--yes")
     status, _ = _buy_interrupted(twilio_fake, tmp_path, args, signal.SIGKILL)
     assert status == -signal.SIGKILL
-    assert 8 <= len(owned(twilio_fake)) < 30, "the job was not stopped mid-way"
+    # Those it had in flight (4 at most) went through after it died, unanswered.
+    assert BEFORE_STOP <= len(owned(twilio_fake)) <= BEFORE_STOP + 4
 
     result = run_cli(*args, fake=twilio_fake, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -207,14 +216,13 @@ def test_a_buy_killed_mid_way_and_run_again_buys_exactly_the_count(
 def test_ctrl_c_stops_a_buy_that_the_same_command_resumes(
     twilio_fake: FakeTwilio, tmp_path: Path
 ) -> None:
-    twilio_fake.latency = 0.05
     args = ("numbers", "buy", "30", "--concurrency", "4", "--yes")
     status, stderr = _buy_interrupted(twilio_fake, tmp_path, args, signal.SIGINT)
     assert status == 130
     (journal,) = _journals(tmp_path)
     assert f"stopped; run the same command again to carry on (journal: {journal.name})" in stderr
     assert "Traceback" not in stderr
-    assert len(owned(twilio_fake)) < 30
+    assert BEFORE_STOP <= len(owned(twilio_fake)) <= BEFORE_STOP + 4
 
     result = run_cli(*args, fake=twilio_fake, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
