@@ -106,8 +106,8 @@ def fitted_widths(columns: Sequence[Column], available: int | None) -> list[int]
     if available is None or needed <= available or room <= 0:
         return widths
     cut = min(needed - available, room)
-    for i in flexible:
-        share = max(widths[i] - MIN_FLEXIBLE, 0) * cut // room
+    for i in flexible:  # each share rounded up, so that the shares make up the whole cut
+        share = -(-max(widths[i] - MIN_FLEXIBLE, 0) * cut // room)
         widths[i] -= share
     return widths
 
