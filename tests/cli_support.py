@@ -25,12 +25,13 @@ _SCRUBBED = ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "COLUMNS", "LINES", "T
 
 
 def cli_env(fake: FakeTwilio | None = None, **extra: str) -> dict[str, str]:
-    """The child's environment: ours without TWILIO_* and terminal settings, plus the
-    fake's credentials and URL when ``fake`` is given."""
+    """The child's environment: ours without Twilio's settings (credentials, URL, region)
+    and terminal settings, plus the fake's credentials and URL when ``fake`` is given. The
+    library's own switches (``TWILIO_ASYNC_*``: CI's pure-JSON run) reach the child."""
     env = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith("TWILIO_") and name not in _SCRUBBED
+        if name.startswith("TWILIO_ASYNC_") or not (name.startswith("TWILIO_") or name in _SCRUBBED)
     }
     if fake is not None:
         env.update(
