@@ -444,7 +444,7 @@ async def _numbers_of(session: Session, sids: Mapping[str, Any]) -> dict[str, In
     found: dict[str, IncomingPhoneNumber] = {}
     view = session.output.view("reading the numbers")
     try:
-        async for number in session.client.incoming_phone_numbers.stream(page_size=1000):
+        async for number in session.client.incoming_phone_numbers.stream():
             if number.sid in sids:
                 found[number.sid] = number
                 view.update(len(found), len(sids), f"{len(found):,} of {len(sids):,} found")

@@ -17,7 +17,6 @@ from .options import (
     inventory_filters,
     number_criteria,
     output_options,
-    page_size_for,
     stream_options,
 )
 from .output import Column, resolve_format
@@ -73,7 +72,7 @@ async def list_numbers(
 
     stream = session.client.incoming_phone_numbers.stream(
         limit=limit,
-        page_size=page_size_for(page_size, limit, resume),
+        page_size=page_size,
         resume=resume,
         **inventory_filters.take(filters),
     )
@@ -114,7 +113,7 @@ async def export_numbers(
 
     stream = session.client.incoming_phone_numbers.stream(
         limit=limit,
-        page_size=page_size_for(page_size, limit, resume),
+        page_size=page_size,
         resume=resume,
         **inventory_filters.take(filters),
     )

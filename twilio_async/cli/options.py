@@ -201,11 +201,3 @@ def stream_options(command: F) -> F:
     return click.option(
         "--limit", type=click.IntRange(min=1), default=None, help="Stop after this many."
     )(command)
-
-
-def page_size_for(page_size: int | None, limit: int | None, resume: str | None) -> int | None:
-    """1000 records a page unless told otherwise: by ``--page-size``, by a ``--limit`` (the
-    library then asks for no more than it needs) or by a cursor (which carries its own)."""
-    if page_size is not None or limit is not None or resume is not None:
-        return page_size
-    return 1000
