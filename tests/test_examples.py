@@ -98,6 +98,7 @@ CHANGES_A_REAL_ACCOUNT = {
     "quickstart.py": "buys +15005550006",
     "batch_provisioning.py": "buys up to 200 phone numbers (50 in each of area codes 415",
     "addons.py": "installs a Marketplace Add-on",
+    "provisioning_job.py": "buys 40 phone numbers in area codes 415 and 510",
 }
 
 
@@ -148,3 +149,15 @@ def test_every_example_is_covered(name: str) -> None:
     assert name in covered or any(name.removesuffix(".py") in t for t in extra), (
         f"examples/{name} has no test in tests/test_examples.py"
     )
+
+
+def test_provisioning_job() -> None:
+    out = run_example("provisioning_job.py")
+    assert "dry run of a buy job (buy: 40)" in out
+    assert "friendly_name='store 000'" in out
+    assert "stopped after 10 numbers; running the same job again with its journal" in out
+    assert "progress: 40/40 done, 0 failed" in out
+    assert re.search(r"bought 40 of 40 \(\d+ by an earlier run\), 0 already done, 0 failed", out)
+    assert "run again: 40 already applied, 0 sent" in out
+    assert "release: released 40 of 40, 0 already done, 0 failed" in out
+    assert "the fake saw 40 purchases of 40 numbers; 3 answers were lost" in out
