@@ -30,6 +30,7 @@ PUBLIC_MODULES = [
     "twilio_async.pagination",
     "twilio_async.errors",
     "twilio_async.retry",
+    "twilio_async.limits",
     "twilio_async.models",
     "twilio_async.types",
     "twilio_async.resources.incoming_phone_numbers",
@@ -90,6 +91,14 @@ def test_every_public_class_function_method_and_property_has_a_docstring() -> No
                     missing.append(f"{path}.{name}")
     assert count > 250  # the walk reached the API (a broken walk must not pass)
     assert missing == []
+
+
+def test_every_argument_of_the_client_is_documented() -> None:
+    from twilio_async import Client
+
+    doc = Client.__doc__ or ""
+    documented = set(re.findall(r"^ {8}(\w+): ", doc.split("Args:", 1)[1], re.M))
+    assert documented == set(inspect.signature(Client).parameters)
 
 
 def model_classes() -> list[type]:

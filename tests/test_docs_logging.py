@@ -101,6 +101,9 @@ async def test_no_secret_in_any_log_record_error_or_repr(caplog: pytest.LogCaptu
     retries = [r.getMessage() for r in records if r.levelname == "INFO"]
     assert any("retrying GET" in m and "after HTTP 503" in m for m in retries)
     assert any("after TwilioConnectionError" in m for m in retries)
+    cuts = [m for m in retries if m.startswith("concurrency limit")]  # the 429s cut the limit
+    assert cuts
+    assert all("after a 429 (the account's concurrency limit)" in m for m in cuts)
 
     everything = [*texts_of(records), *seen]
     for secret in secrets:
