@@ -55,7 +55,10 @@ def test_batch_provisioning() -> None:
     out = run_example("batch_provisioning.py")
     assert "bought 150 numbers, 50 failed" in out
     assert "Twilio error 21452: 50 requests" in out
-    assert "at most 20 at once" in out
+    # max_concurrency=20 bounds the peak; the adaptive limit backs off on the injected 429s.
+    peak = re.search(r"at most (\d+) at once", out)
+    assert peak is not None
+    assert 1 < int(peak.group(1)) <= 20
     assert "updated and released 150 numbers" in out
 
 

@@ -31,6 +31,7 @@ from .transport import (
 if TYPE_CHECKING:
     import aiohttp
 
+    from .limits import Limiter
     from .resources.available_phone_numbers import AvailablePhoneNumberCountryList
     from .resources.base import Requester
     from .resources.incoming_phone_numbers import IncomingPhoneNumberList
@@ -185,7 +186,13 @@ class Client:
     first is still open raises :class:`~twilio_async.EventLoopError`.
 
     ``max_concurrency`` bounds requests in flight across the whole client (default 50), so
-    ``asyncio.gather`` over thousands of operations queues instead of flooding Twilio.
+    ``asyncio.gather`` over thousands of operations queues instead of flooding Twilio. With
+    ``adaptive_concurrency`` (default True) the bound in use moves below it: it starts at
+    10, grows while Twilio answers and backs off when Twilio answers 429 (the account's
+    concurrency limit), so a ``max_concurrency`` above that limit costs a few 429s instead
+    of a storm of them; False keeps it at ``max_concurrency``. ``limiter`` replaces both
+    with a :class:`~twilio_async.limits.Limiter` you make, e.g. a
+    :class:`~twilio_async.limits.LocalLimiter` shared by several clients of one account.
     ``timeout`` (seconds, or an :class:`aiohttp.ClientTimeout`) applies to each attempt
     (default 30); ``total_timeout`` bounds a whole call, retries and waits included
     (default 60; None for no bound); ``max_response_size`` refuses a larger response body
@@ -210,7 +217,9 @@ class Client:
         preview_base_url: str | URL | None = None,
         timeout: float | aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
         total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
-        max_concurrency: int = 50,
+        max_concurrency: int | None = None,
+        adaptive_concurrency: bool | None = None,
+        limiter: Limiter[Any] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         retry: RetryPolicy | None = None,
         session: aiohttp.ClientSession | None = None,
@@ -242,6 +251,8 @@ class Client:
             total_timeout=total_timeout,
             retry=retry,
             max_concurrency=max_concurrency,
+            adaptive_concurrency=adaptive_concurrency,
+            limiter=limiter,
             max_response_size=max_response_size,
             session=session,
             user_agent_extra=user_agent_extra,
@@ -333,7 +344,15 @@ class Client:
 
     @property
     def max_concurrency(self) -> int:
+        """The most requests in flight (the limiter's ``max_concurrency``)."""
         return self._transport.max_concurrency
+
+    @property
+    def limiter(self) -> Limiter[Any]:
+        """The limiter every attempt takes a permit from: the one passed in, or the
+        client's own :class:`~twilio_async.limits.LocalLimiter` (``client.limiter.limit``
+        is the adaptive limit now)."""
+        return self._transport.limiter
 
     async def close(self) -> None:
         """Close the HTTP session (unless it was passed in). Safe to call twice."""

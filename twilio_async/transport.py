@@ -1,16 +1,18 @@
 """The one way a request leaves this library: :meth:`Transport.request`.
 
-Every resource operation, every page fetch and every retry goes through it. A call takes
-one of the client's ``max_concurrency`` slots, then runs the retry loop: each attempt is
-one HTTP exchange with the per-attempt ``timeout``, its body read up to
-``max_response_size``; :class:`RetryPolicy` decides what is retried; the call as a whole
-ends within ``total_timeout`` (retries and waits included). Deciding what to retry and
-building errors are pure functions (:mod:`twilio_async.retry`,
+Every resource operation, every page fetch and every retry goes through it. A call runs
+the retry loop: each attempt takes a permit from the client's
+:class:`~twilio_async.limits.Limiter`, is one HTTP exchange with the per-attempt
+``timeout``, its body read up to ``max_response_size``, and gives the permit back with its
+:class:`~twilio_async.limits.Outcome` (so an adaptive limit learns from it) before any
+wait for a retry; :class:`RetryPolicy` decides what is retried; the call as a whole ends
+within ``total_timeout`` (retries, waits and later permits included). Deciding what to
+retry and building errors are pure functions (:mod:`twilio_async.retry`,
 :mod:`twilio_async.error_bodies`).
 
 :class:`Sessions` holds what a client shares with its ``with_options()`` copies: the aiohttp
 session of the event loop in use (made there on first use, closed by the client unless the
-user supplied it), the headers and the concurrency bound.
+user supplied it), the headers and the limiter.
 
 aiohttp is imported at the first request (or when a ``ClientTimeout`` shows the caller has
 it loaded already), not with this module: it is well over half the cost of
@@ -47,6 +49,7 @@ from .errors import (
     TwilioTransportError,
     escape_control,
 )
+from .limits import DEFAULT_MAX_CONCURRENCY, Limiter, LocalLimiter, Outcome
 from .retry import RetryPolicy, parse_retry_after
 
 if TYPE_CHECKING:
@@ -80,6 +83,9 @@ DEFAULT_TOTAL_TIMEOUT = 60.0
 """Seconds one call may take, every attempt and wait included (two full attempts)."""
 DEFAULT_MAX_RESPONSE_SIZE = 32 * 2**20
 """Bytes of one response body: 8x Twilio's largest page (1000 numbers, about 4 MB)."""
+
+# Read on every attempt: module globals are found faster than an Enum's members.
+_OK, _THROTTLED, _FAILED = Outcome.OK, Outcome.THROTTLED, Outcome.FAILED
 
 
 def is_client_timeout(value: object) -> TypeIs[aiohttp.ClientTimeout]:
@@ -179,23 +185,52 @@ def check_options(options: Mapping[str, object]) -> None:
             raise ConfigurationError(f"{name} must be {want}", param=name)
 
 
+def check_concurrency(
+    max_concurrency: int | None, adaptive: bool | None, limiter: Limiter[Any] | None
+) -> None:
+    """Refuse a malformed concurrency setting, or one that belongs to a limiter passed in."""
+    if limiter is None:
+        if max_concurrency is not None:
+            check_options({"max_concurrency": max_concurrency})
+        if adaptive is not None and not isinstance(adaptive, bool):
+            raise ConfigurationError(
+                "adaptive_concurrency must be True or False", param="adaptive_concurrency"
+            )
+        return
+    for name, value in (("max_concurrency", max_concurrency), ("adaptive_concurrency", adaptive)):
+        if value is not None:
+            raise ConfigurationError(
+                f"{name} is the limiter's to set when a limiter is passed: "
+                "LocalLimiter(max_concurrency=..., adaptive=...)",
+                param=name,
+            )
+    bound = getattr(limiter, "max_concurrency", None)
+    if not (
+        callable(getattr(limiter, "acquire", None))
+        and callable(getattr(limiter, "release", None))
+        and isinstance(bound, int)
+        and not isinstance(bound, bool)
+        and bound >= 1
+    ):
+        raise ConfigurationError(
+            "limiter must have acquire(), release() and a max_concurrency >= 1 "
+            "(twilio_async.limits.Limiter)",
+            param="limiter",
+        )
+
+
 # -- the session of each event loop ----------------------------------------------------------
 
 
 class _Lane:
-    """A client's session in one event loop, with that loop's concurrency bound and the
-    retry waits in progress (woken by close)."""
+    """A client's session in one event loop, with the retry waits in progress (woken by
+    close)."""
 
-    __slots__ = ("guard", "loop", "session", "sleepers", "slots", "woken")
+    __slots__ = ("guard", "loop", "session", "sleepers", "woken")
 
-    def __init__(
-        self, loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession, slots: int
-    ) -> None:
-        import asyncio
-
+    def __init__(self, loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession) -> None:
         self.loop = loop
         self.session = session
-        self.slots = asyncio.Semaphore(slots)
         self.sleepers: set[asyncio.Future[None]] = set()
         self.woken = False  # by close: no wait starts after it
         self.guard: AsyncGenerator[None, None] | None = None
@@ -237,8 +272,7 @@ async def _closed_with_loop(sessions: Sessions, lane: _Lane) -> AsyncGenerator[N
 
 class Sessions:
     """What a client shares with its ``with_options()`` copies: the aiohttp session of the
-    event loop in use, the concurrency bound (per event loop), the headers and whether the
-    client is closed.
+    event loop in use, the limiter, the headers and whether the client is closed.
 
     A session belongs to the loop it was made in. A client made at import time and used in
     one ``asyncio.run()`` after another gets a new session in each: the old one is closed
@@ -251,11 +285,19 @@ class Sessions:
         self,
         *,
         credentials: Credentials,
+        limiter: Limiter[Any] | None,
         max_concurrency: int,
+        adaptive_concurrency: bool,
         session: aiohttp.ClientSession | None,
         user_agent_extra: str | None,
     ) -> None:
-        self.max_concurrency = max_concurrency
+        self._own_limiter = (max_concurrency, adaptive_concurrency) if limiter is None else None
+        self.limiter: Limiter[Any] = (
+            LocalLimiter(max_concurrency, adaptive=adaptive_concurrency)
+            if limiter is None
+            else limiter
+        )
+        self.max_concurrency = self.limiter.max_concurrency
         self.closed = False
         self.lane: _Lane | None = None
         self._given = session
@@ -309,10 +351,15 @@ class Sessions:
                     "(in another thread?); use one Client per event loop, or close it there first"
                 )
             # That loop was closed without finalizing its async generators (closed by hand,
-            # not by asyncio.run): its session can no longer be closed, only dropped.
+            # not by asyncio.run): its session can no longer be closed, only dropped, and
+            # the permits its unfinished calls held are gone with it (with the client's own
+            # limiter; one passed in serves one loop, as documented).
             self.lane = None
+            if self._own_limiter is not None:
+                max_concurrency, adaptive = self._own_limiter
+                self.limiter = LocalLimiter(max_concurrency, adaptive=adaptive)
         if self.lane is None:
-            lane = _Lane(loop, self._given or self._new_session(), self.max_concurrency)
+            lane = _Lane(loop, self._given or self._new_session())
             self.lane = lane
             if self._given is None:
                 lane.guard = _closed_with_loop(self, lane)
@@ -374,6 +421,11 @@ class _Failed(Exception):
         self.request_sent = request_sent
 
 
+def _cause(outcome: Response | _Failed) -> BaseException | None:
+    """What the final error of a call ending with ``outcome`` is chained from."""
+    return outcome.__cause__ if isinstance(outcome, _Failed) else None
+
+
 def _is_connect_failure(exc: BaseException) -> bool:
     """True when the request certainly never left: the connection was not established."""
     import aiohttp
@@ -389,7 +441,7 @@ class Transport:
 
     Holds the per-call options (``timeout``, ``total_timeout``, ``retry``,
     ``max_response_size``); :meth:`with_options` makes a copy with some changed that shares
-    the :class:`Sessions` (session, concurrency bound, closed state).
+    the :class:`Sessions` (session, limiter, closed state).
     """
 
     def __init__(
@@ -399,7 +451,9 @@ class Transport:
         timeout: float | aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
         total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
         retry: RetryPolicy | None = None,
-        max_concurrency: int = 50,
+        max_concurrency: int | None = None,
+        adaptive_concurrency: bool | None = None,
+        limiter: Limiter[Any] | None = None,
         max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         session: aiohttp.ClientSession | None = None,
         user_agent_extra: str | None = None,
@@ -410,12 +464,14 @@ class Transport:
                 "total_timeout": total_timeout,
                 "retry": retry or RetryPolicy(),
                 "max_response_size": max_response_size,
-                "max_concurrency": max_concurrency,
             }
         )
+        check_concurrency(max_concurrency, adaptive_concurrency, limiter)
         self.sessions = Sessions(
             credentials=credentials,
-            max_concurrency=max_concurrency,
+            limiter=limiter,
+            max_concurrency=DEFAULT_MAX_CONCURRENCY if max_concurrency is None else max_concurrency,
+            adaptive_concurrency=adaptive_concurrency is not False,
             session=session,
             user_agent_extra=user_agent_extra,
         )
@@ -464,6 +520,10 @@ class Transport:
         return self.sessions.max_concurrency
 
     @property
+    def limiter(self) -> Limiter[Any]:
+        return self.sessions.limiter
+
+    @property
     def closed(self) -> bool:
         return self.sessions.closed
 
@@ -485,24 +545,28 @@ class Transport:
         lane = sessions.lane
         if lane is None or lane.loop is not sessions.running_loop():
             lane = await sessions.open_lane()
-        # The slot is held for the whole call, retries and waits included, so the total
-        # budget (which starts once the call has a slot) bounds everything after it.
-        async with lane.slots:
-            return await self._call(lane, request)
+        limiter = sessions.limiter
+        # The call's budget starts once its first attempt has a permit: time queued behind
+        # other calls is not this call's. Its retries queue again, within the budget.
+        permit = await limiter.acquire()
+        return await self._call(lane, limiter, permit, request)
 
-    async def _call(self, lane: _Lane, request: Request) -> Response:
+    async def _call(
+        self, lane: _Lane, limiter: Limiter[Any], permit: object, request: Request
+    ) -> Response:
         loop = lane.loop
         now = loop.time()
         deadline = None if self.total_timeout is None else now + self.total_timeout
         attempt = 0
         while True:
-            if self.sessions.closed:
-                raise ClientClosedError("this twilio_async Client was closed during the call")
             attempt += 1
-            timeout, cut = self._attempt_timeout(deadline, now)
-            try:
+            try:  # the permit is held for this attempt only, and given back however it ends
+                if self.sessions.closed:
+                    raise ClientClosedError("this twilio_async Client was closed during the call")
+                timeout, cut = self._attempt_timeout(deadline, now)
                 response = await self._exchange(lane.session, request, timeout)
             except _Failed as failure:
+                limiter.release(permit, _FAILED)
                 if self.sessions.closed:
                     raise ClientClosedError(
                         "this twilio_async Client was closed during the call"
@@ -516,8 +580,15 @@ class Transport:
                         attempts=attempt,
                     ) from None
                 outcome: Response | _Failed = failure
+            except BaseException:
+                limiter.release(permit, _FAILED)
+                raise
             else:
-                if 200 <= response.status < 300:
+                status = response.status
+                limiter.release(
+                    permit, _THROTTLED if status == 429 else _OK if status < 500 else _FAILED
+                )
+                if 200 <= status < 300:
                     return response
                 outcome = response
             delay, note = self._retry_delay(request, outcome, attempt), None
@@ -525,8 +596,7 @@ class Transport:
                 note = f"not retried: a wait of {delay:.3g}s would pass the {self._budget_text()}"
                 delay = None
             if delay is None:
-                cause = outcome.__cause__ if isinstance(outcome, _Failed) else None
-                raise self._final_error(request, outcome, attempt, note) from cause
+                raise self._final_error(request, outcome, attempt, note) from _cause(outcome)
             logger.info(
                 "retrying %s %s in %.2fs after %s (retry %d of %d)",
                 request.method,
@@ -537,7 +607,34 @@ class Transport:
                 self.retry.max_retries,
             )
             await lane.sleep(delay)
+            permit = await self._retry_permit(limiter, loop, deadline, request, outcome, attempt)
             now = loop.time()
+
+    async def _retry_permit(
+        self,
+        limiter: Limiter[Any],
+        loop: asyncio.AbstractEventLoop,
+        deadline: float | None,
+        request: Request,
+        outcome: Response | _Failed,
+        attempt: int,
+    ) -> object:
+        """A permit for the retry, granted before the call's deadline; else the call ends
+        with its last error (``outcome``), saying why."""
+        if self.sessions.closed:
+            raise ClientClosedError("this twilio_async Client was closed during the call")
+        try:
+            permit = await limiter.acquire(retry=True, deadline=deadline)
+        except TimeoutError:
+            pass
+        else:
+            if deadline is None or loop.time() < deadline:
+                return permit
+            # Granted as the budget ran out: no time is left for an attempt (and a
+            # ClientTimeout of 0 would mean no timeout at all).
+            limiter.release(permit, _FAILED)
+        note = f"not retried: no concurrency permit came free within the {self._budget_text()}"
+        raise self._final_error(request, outcome, attempt, note) from _cause(outcome)
 
     def _attempt_timeout(
         self, deadline: float | None, now: float

@@ -21,7 +21,7 @@ from ..models import FrozenDict, IncomingPhoneNumber
 from ..params import ParamSchema, schema
 from ..resources.available_phone_numbers import (
     AvailablePhoneNumberFilters,
-    _cross_checked,  # the rules between search filters: one copy, the resource's
+    check_search_filters,  # the rules between search filters: one copy, the resource's
     normalize_country_code,
 )
 from ..resources.incoming_phone_numbers import (
@@ -296,7 +296,7 @@ class BuyNumbers:
         for pool in range(len(self.pools)):  # every search checked as it will be sent
             filters = self.search_filters(pool)
             try:
-                _SEARCH_FILTERS.encode(_cross_checked(filters))
+                _SEARCH_FILTERS.encode(check_search_filters(filters))
             except TypeError as exc:
                 raise _renamed("search", exc) from None
             except TwilioValidationError as exc:

@@ -165,7 +165,7 @@ class AvailablePhoneNumberFilters(TypedDict, total=False):
 _FILTERS = schema(AvailablePhoneNumberFilters, operation="AvailablePhoneNumbers.list")
 
 
-def _cross_checked(filters: Mapping[str, Any]) -> Mapping[str, Any]:
+def check_search_filters(filters: Mapping[str, Any]) -> Mapping[str, Any]:
     """``filters`` once the rules between filters hold (each value is checked on encoding)."""
     if "distance" in filters and not ("near_number" in filters or "near_lat_long" in filters):
         raise TwilioValidationError(
@@ -219,7 +219,7 @@ class _SearchList(ListResource[AvailablePhoneNumber]):
     ) -> Page[AvailablePhoneNumber]:
         """The numbers matching ``filters`` (at most 30, whatever ``page_size`` says)."""
         return await self._page(
-            _cross_checked(filters),
+            check_search_filters(filters),
             page_size=page_size,
             page_number=page_number,
             page_token=page_token,
@@ -235,7 +235,7 @@ class _SearchList(ListResource[AvailablePhoneNumber]):
     ) -> RecordStream[AvailablePhoneNumber]:
         """The numbers matching ``filters``, up to ``limit`` (a search has one page)."""
         return self._stream(
-            _cross_checked(filters), limit=limit, page_size=page_size, resume=resume
+            check_search_filters(filters), limit=limit, page_size=page_size, resume=resume
         )
 
     async def list(
@@ -248,7 +248,7 @@ class _SearchList(ListResource[AvailablePhoneNumber]):
     ) -> list[AvailablePhoneNumber]:
         """The numbers matching ``filters`` (up to ``limit``; at most 30) in one list."""
         return await self._list(
-            _cross_checked(filters), limit=limit, page_size=page_size, resume=resume
+            check_search_filters(filters), limit=limit, page_size=page_size, resume=resume
         )
 
 
