@@ -293,9 +293,10 @@ class RedisLimiter:
         self.redis_timeout = float(redis_timeout)
         self._ttl_ms = max(1, round(lease_ttl * 1000))
         self._keys = [f"{key}:leases", f"{key}:queue", f"{key}:waiting", f"{key}:counter"]
-        self._holder = secrets.token_hex(8)
+        self.holder = secrets.token_hex(8)
+        """This limiter's id at Redis: its leases are ``<holder>|<n>``."""
         self._notify_prefix = f"{key}:notify:"
-        self._notify = self._notify_prefix + self._holder
+        self._notify = self._notify_prefix + self.holder
         self._acquire_script: AsyncScript = self._redis.register_script(_ACQUIRE)
         self._release_script: AsyncScript = self._redis.register_script(_RELEASE)
         self._renew_script: AsyncScript = self._redis.register_script(_RENEW)
@@ -341,7 +342,7 @@ class RedisLimiter:
             await self._without_redis(None, retry, deadline)
             return None
         self._serial += 1
-        lease = f"{self._holder}|{self._serial}"
+        lease = f"{self.holder}|{self._serial}"
         try:
             granted, wait_ms = await self._run(
                 self._acquire_script,
