@@ -294,6 +294,22 @@ async def test_waiting_does_not_hammer_redis(
     assert ran["blpop"] <= 12, ran
 
 
+async def test_a_wait_longer_than_the_redis_timeout_is_no_outage(
+    make: Callable[..., RedisLimiter],
+) -> None:
+    """Listening for grants blocks within the read timeout, however long the wait."""
+    holder = make(capacity=1, lease_ttl=3)
+    waiter = make(capacity=1, lease_ttl=3, redis_timeout=0.2)
+    held = await holder.acquire()
+    task = asyncio.create_task(waiter.acquire())
+    await asyncio.sleep(1.0)  # five read timeouts: the time waited is the point
+    assert not task.done()
+    holder.release(held, OK)
+    permit = await asyncio.wait_for(task, 10)
+    assert permit[1] is not None
+    waiter.release(permit, OK)
+
+
 async def gather_in_turn(
     tasks: list[asyncio.Task[Any]], limiter: RedisLimiter
 ) -> list[tuple[int, str | None]]:

@@ -292,6 +292,10 @@ class RedisLimiter:
         self.max_concurrency = capacity if max_concurrency is None else max_concurrency
         self.redis_timeout = float(redis_timeout)
         self._ttl_ms = max(1, round(lease_ttl * 1000))
+        # A BLPOP blocks within half the client's read timeout, or it would read as a dead
+        # Redis: a waiter listens again (one round trip) at least that often.
+        socket_timeout = self._redis.connection_pool.connection_kwargs.get("socket_timeout")
+        self._longest_block = min(self.redis_timeout, socket_timeout or float("inf")) / 2
         self._keys = [f"{key}:leases", f"{key}:queue", f"{key}:waiting", f"{key}:counter"]
         self.holder = secrets.token_hex(8)
         """This limiter's id at Redis: its leases are ``<holder>|<n>``."""
@@ -484,7 +488,7 @@ class RedisLimiter:
 
     async def _listen(self, seconds: float) -> None:
         """Wait up to ``seconds`` for grants pushed to this limiter's notify list."""
-        seconds = max(0.01, seconds)
+        seconds = max(0.01, min(seconds, self._longest_block))
         try:
             popped = await self._call(
                 lambda: self._redis.blpop([self._notify], timeout=seconds),
