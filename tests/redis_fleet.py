@@ -104,6 +104,7 @@ class Worker:
 
 async def _work(args: argparse.Namespace, sids: list[str]) -> dict[str, Any]:
     from twilio_async import Client, TwilioError
+    from twilio_async.limits import LocalLimiter
     from twilio_async.limits_redis import RedisLimiter
 
     limiter = RedisLimiter(
@@ -111,8 +112,10 @@ async def _work(args: argparse.Namespace, sids: list[str]) -> dict[str, Any]:
     )
     async with limiter:
         print(json.dumps({"holder": limiter.holder}), flush=True)
+        # --local N (the bench's comparison): a LocalLimiter of N per process instead.
+        used = limiter if args.local is None else LocalLimiter(args.local, adaptive=False)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-        client = Client(args.account_sid, args.auth_token, base_url=args.base_url, limiter=limiter)
+        client = Client(args.account_sid, args.auth_token, base_url=args.base_url, limiter=used)
         async with client:
             errors: Counter[str] = Counter()
 
@@ -138,6 +141,7 @@ def main() -> None:
     parser.add_argument("--fetches", type=int, default=500)
     parser.add_argument("--capacity", type=int, default=20)
     parser.add_argument("--lease-ttl", type=float, default=10.0)
+    parser.add_argument("--local", type=int, default=None)
     args = parser.parse_args()
     sids = json.loads(Path(args.sids).read_text())
     print(json.dumps(asyncio.run(_work(args, sids))), flush=True)

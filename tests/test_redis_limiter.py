@@ -118,6 +118,26 @@ async def test_releases_of_the_moment_go_back_in_one_round_trip(
     assert await redis.zcard(LEASES) == 0
 
 
+async def test_a_release_rides_along_with_the_next_acquire(
+    make: Callable[..., RedisLimiter], redis: aioredis.Redis, counting: CountingRedis
+) -> None:
+    limiter = make(redis=counting, capacity=1)
+    limiter.release(await limiter.acquire(), OK)  # the scripts are loaded on first use
+    await wait_until(lambda: limiter._releaser is None)
+    permit = await limiter.acquire()
+
+    async def release_then_acquire() -> None:
+        limiter.release(permit, OK)
+        again.append(await limiter.acquire())  # before the releaser ran: capacity 1 is free
+        assert await redis.zrange(LEASES, 0, -1) == [again[0][1]]
+        await wait_until(lambda: limiter._releaser is None)
+
+    again: list[Any] = []
+    assert await count_commands(counting, release_then_acquire) == {"evalsha": 1}
+    limiter.release(again[0], OK)
+    await wait_until(lambda: limiter._releaser is None)  # before the fixture closes counting
+
+
 # -- capacity and order across workers -------------------------------------------------------
 
 
@@ -298,11 +318,11 @@ async def test_a_wait_longer_than_the_redis_timeout_is_no_outage(
     make: Callable[..., RedisLimiter],
 ) -> None:
     """Listening for grants blocks within the read timeout, however long the wait."""
-    holder = make(capacity=1, lease_ttl=3)
-    waiter = make(capacity=1, lease_ttl=3, redis_timeout=0.2)
+    holder = make(capacity=1, lease_ttl=6)
+    waiter = make(capacity=1, lease_ttl=6, redis_timeout=1.0)  # renewals 2 s apart
     held = await holder.acquire()
     task = asyncio.create_task(waiter.acquire())
-    await asyncio.sleep(1.0)  # five read timeouts: the time waited is the point
+    await asyncio.sleep(2.5)  # over two read timeouts: the time waited is the point
     assert not task.done()
     holder.release(held, OK)
     permit = await asyncio.wait_for(task, 10)
@@ -427,3 +447,20 @@ def test_import_twilio_async_does_not_import_redis() -> None:
     script = "import sys, twilio_async, twilio_async.limits; print('redis' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True)
     assert out.stdout.decode().split() == ["False"]
+
+
+async def test_a_closed_limiter_gives_everything_back_and_refuses_more(
+    make: Callable[..., RedisLimiter], redis: aioredis.Redis
+) -> None:
+    holder, waiter = make(capacity=1), make(capacity=1)
+    await holder.acquire()
+    task = asyncio.create_task(waiter.acquire())
+    await wait_until(lambda: bool(waiter._waiting))
+    await waiter.aclose()
+    with pytest.raises(LimiterUnavailableError, match="closed"):
+        await asyncio.wait_for(task, 10)
+    await holder.aclose()
+    assert await redis.zcard(LEASES) == 0
+    assert await redis.zcard(QUEUE) == 0
+    with pytest.raises(LimiterUnavailableError, match="closed"):
+        await holder.acquire()

@@ -24,8 +24,8 @@ the order among them is whoever polls first. This one is that semaphore made a q
 
 Round trips: an acquire is one ``EVALSHA`` (granted at once when the queue is empty and a
 lease is free); a release is at most one, in the background, batched with the other
-releases of the moment; renewal is one per ``lease_ttl / 3`` per process, for all its
-leases and tickets at once.
+releases of the moment, or none when an acquire goes first and takes them along; renewal
+is one per ``lease_ttl / 3`` per process, for all its leases and tickets at once.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ logger = logging.getLogger("twilio_async")
 
 DEFAULT_LEASE_TTL = 10.0
 """Seconds a lease lives unless renewed: the time a dead worker's capacity stays taken."""
-DEFAULT_REDIS_TIMEOUT = 2.0
+DEFAULT_REDIS_TIMEOUT = 5.0
 """Seconds any one Redis call may take before the limiter counts Redis as unreachable."""
 RETRY_REDIS_AFTER = 1.0
 """Seconds after an unreachable Redis before the limiter tries it again (until then it
@@ -134,14 +134,29 @@ local function next_expiry(now)
 end
 """
 
-# ARGV: capacity, ttl ms, notify prefix, ticket, '1' for a retry.
+# Give back ARGV[from], ... (leases or tickets), serving the queue with what they free.
+_GIVE_BACK = """
+local function give_back(from, now, capacity, ttl, prefix)
+  for i = from, #ARGV do
+    redis.call('ZREM', LEASES, ARGV[i])
+    redis.call('ZREM', QUEUE, ARGV[i])
+    redis.call('ZREM', WAITING, ARGV[i])
+  end
+  reclaim(now)
+  grant(now, capacity, ttl, prefix, '')
+end
+"""
+
+# ARGV: capacity, ttl ms, notify prefix, ticket, '1' for a retry, then ids given back first
+# (this process's releases of the moment ride along: one round trip for both).
 # Returns {1, 0} granted, or {0, ms until the first lease expires}: queued.
 _ACQUIRE = (
     _COMMON
+    + _GIVE_BACK
     + """
 local capacity, ttl, prefix, ticket = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local now = now_ms()
-reclaim(now)
+give_back(6, now, capacity, ttl, prefix)
 if redis.call('ZCARD', QUEUE) == 0 and redis.call('ZCARD', LEASES) < capacity then
   redis.call('ZADD', LEASES, now + ttl, ticket)
   return {1, 0}
@@ -158,45 +173,39 @@ return {0, next_expiry(now)}
 # ARGV: capacity, ttl ms, notify prefix, ids (leases or tickets) to give back.
 _RELEASE = (
     _COMMON
+    + _GIVE_BACK
     + """
-local capacity, ttl, prefix = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-for i = 4, #ARGV do
-  redis.call('ZREM', LEASES, ARGV[i])
-  redis.call('ZREM', QUEUE, ARGV[i])
-  redis.call('ZREM', WAITING, ARGV[i])
-end
-local now = now_ms()
-reclaim(now)
-grant(now, capacity, ttl, prefix, '')
+give_back(4, now_ms(), tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3])
 return 0
 """
 )
 
 # ARGV: capacity, ttl ms, notify prefix, number of held leases, the held leases, then the
-# waiting tickets. Returns {ms until the first lease expires, held leases lost, then per
-# waiting ticket 1 still waiting, 2 granted, 0 gone}.
+# waiting tickets. Returns {ms until the first lease expires, a state per waiting ticket
+# (1 still waiting, 2 granted, 0 gone), then the held leases Redis no longer has}.
 _RENEW = (
     _COMMON
     + """
 local capacity, ttl, prefix, held = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
 local now = now_ms()
-local lost = 0
+local lost = {}
 for i = 5, 4 + held do
   if redis.call('ZADD', LEASES, 'XX', 'CH', now + ttl, ARGV[i]) == 0
      and not redis.call('ZSCORE', LEASES, ARGV[i]) then
-    lost = lost + 1
+    lost[#lost + 1] = ARGV[i]
   end
 end
 for i = 5 + held, #ARGV do redis.call('ZADD', WAITING, 'XX', now + ttl, ARGV[i]) end
 reclaim(now)
 grant(now, capacity, ttl, prefix, '')
-local out = {next_expiry(now), lost}
+local out = {next_expiry(now)}
 for i = 5 + held, #ARGV do
   local state = 0
   if redis.call('ZSCORE', QUEUE, ARGV[i]) then state = 1
   elseif redis.call('ZSCORE', LEASES, ARGV[i]) then state = 2 end
   out[#out + 1] = state
 end
+for _, lease in ipairs(lost) do out[#out + 1] = lease end
 return out
 """
 )
@@ -292,10 +301,11 @@ class RedisLimiter:
         self.max_concurrency = capacity if max_concurrency is None else max_concurrency
         self.redis_timeout = float(redis_timeout)
         self._ttl_ms = max(1, round(lease_ttl * 1000))
-        # A BLPOP blocks within half the client's read timeout, or it would read as a dead
-        # Redis: a waiter listens again (one round trip) at least that often.
+        # A BLPOP blocks a quarter of the client's read timeout at most, or it would read as
+        # a dead Redis (Redis ends a block late by up to a tick of its clock, 100 ms): a
+        # waiter listens again (one round trip) at least that often.
         socket_timeout = self._redis.connection_pool.connection_kwargs.get("socket_timeout")
-        self._longest_block = min(self.redis_timeout, socket_timeout or float("inf")) / 2
+        self._longest_block = min(self.redis_timeout, socket_timeout or float("inf")) / 4
         self._keys = [f"{key}:leases", f"{key}:queue", f"{key}:waiting", f"{key}:counter"]
         self.holder = secrets.token_hex(8)
         """This limiter's id at Redis: its leases are ``<holder>|<n>``."""
@@ -313,12 +323,15 @@ class RedisLimiter:
         self._releaser: asyncio.Task[None] | None = None
         self._keeper: asyncio.Task[None] | None = None
         self._wake: asyncio.Event | None = None
+        self._closed = False
         self._down_until = float("-inf")  # loop time before which Redis is not tried
         self._next_expiry = float("inf")  # loop time of the first lease's expiry at Redis
 
     # -- the Limiter interface ----------------------------------------------------------------
 
     async def acquire(self, *, retry: bool = False, deadline: float | None = None) -> Permit:
+        if self._closed:
+            raise LimiterUnavailableError("the limiter was closed; nothing was sent")
         gate = await self._gate.acquire(retry=retry, deadline=deadline)
         try:
             return gate, await self._lease(retry, deadline)
@@ -347,6 +360,8 @@ class RedisLimiter:
             return None
         self._serial += 1
         lease = f"{self.holder}|{self._serial}"
+        # This process's releases of the moment ride along; the releaser finds none left.
+        given_back, self._to_release = self._to_release, []
         try:
             granted, wait_ms = await self._run(
                 self._acquire_script,
@@ -355,6 +370,7 @@ class RedisLimiter:
                 self._notify_prefix,
                 lease,
                 "1" if retry else "0",
+                *given_back,
             )
             if granted:
                 self._held.add(lease)
@@ -363,10 +379,12 @@ class RedisLimiter:
             self._note_expiry(wait_ms)
             return await self._wait_for(lease, deadline)
         except LimiterUnavailableError as exc:
+            self._to_release += given_back
             self._give_back(lease)  # it may have reached Redis
             await self._without_redis(exc, retry, deadline)
             return None
         except BaseException:
+            self._to_release += given_back  # cancelled: the script may not have run
             self._give_back(lease)  # cancelled or past the deadline: queued or granted
             raise
 
@@ -429,7 +447,7 @@ class RedisLimiter:
         """Give a lease (or a waiting ticket) back in the background, batched with the other
         releases of the moment: one round trip for all of them."""
         self._to_release.append(lease)
-        if self._releaser is None:
+        if self._releaser is None and not self._closed:  # closing gives back what is left
             self._releaser = asyncio.get_running_loop().create_task(self._release_all())
 
     async def _release_all(self) -> None:
@@ -458,6 +476,8 @@ class RedisLimiter:
             self._next_expiry = min(self._next_expiry, loop.time() + wait_ms / 1000)
 
     def _start_keeper(self) -> None:
+        if self._closed:
+            return
         if self._keeper is None:
             self._wake = asyncio.Event()
             self._keeper = asyncio.get_running_loop().create_task(self._keep())
@@ -471,7 +491,7 @@ class RedisLimiter:
         every = self.lease_ttl / 3
         renew_at = loop.time() + every
         try:
-            while self._held or self._waiting:
+            while not self._closed and (self._held or self._waiting):
                 now = loop.time()
                 if now >= renew_at or (self._waiting and now >= self._next_expiry):
                     await self._renew()
@@ -518,7 +538,9 @@ class RedisLimiter:
         except LimiterUnavailableError as exc:
             self._fail_waiters(exc)
             return
-        wait_ms, lost, states = out[0], out[1], out[2:]
+        wait_ms, states = out[0], out[1 : 1 + len(waiting)]
+        # Given back while the script ran is not lost: still held here and gone from Redis is.
+        lost = sum(_text(lease) in self._held for lease in out[1 + len(waiting) :])
         self._next_expiry = float("inf")
         self._note_expiry(wait_ms)
         if lost:
@@ -557,21 +579,22 @@ class RedisLimiter:
 
     async def aclose(self) -> None:
         """Stop renewing, give back what is held, and close the Redis client if the
-        limiter made it (from a URL)."""
+        limiter made it (from a URL). Waits a Redis timeout at most for each step."""
+        self._closed = True
         keeper = self._keeper
         if keeper is not None:
             keeper.cancel()
-            await asyncio.gather(keeper, return_exceptions=True)
-        self._give_back_all()
-        if self._releaser is not None:
-            await asyncio.gather(self._releaser, return_exceptions=True)
-        if self._own_redis:
-            await self._redis.aclose()
-
-    def _give_back_all(self) -> None:
-        for lease in [*self._held, *self._waiting]:
-            self._give_back(lease)
+            await asyncio.wait({keeper}, timeout=self.redis_timeout)
+        self._to_release += [*self._held, *self._waiting]
         self._held.clear()
+        self._fail_waiters(LimiterUnavailableError("the limiter was closed"))
+        releaser = self._releaser
+        if releaser is None and self._to_release:
+            releaser = asyncio.get_running_loop().create_task(self._release_all())
+        if releaser is not None:
+            await asyncio.wait({releaser}, timeout=self.redis_timeout)
+        if self._own_redis:
+            await _bounded(self._redis.aclose(), self.redis_timeout)
 
     async def __aenter__(self) -> RedisLimiter:
         return self
