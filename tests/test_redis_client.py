@@ -7,13 +7,19 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.conftest import FAST_RETRY, wait_until
 from tests.redis_support import RedisServer
 from twilio_async import Client
+from twilio_async.hosts import BASE_URL_VARIABLE
 from twilio_async.limits_redis import LimiterUnavailableError, RedisLimiter
 from twilio_async.testing import FakeTwilio
+
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def limiter_of(fake: FakeTwilio, redis_server: RedisServer, **options: Any) -> RedisLimiter:
@@ -125,3 +131,25 @@ def sent_once(fake: FakeTwilio) -> list[str]:
     sent = Counter(r.path.rsplit("/", 1)[-1].removesuffix(".json") for r in fake.requests)
     assert set(sent.values()) <= {1}, [s for s, n in sent.items() if n > 1]
     return list(sent)
+
+
+async def test_the_readme_example_runs(
+    fake: FakeTwilio,
+    redis_server: RedisServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """README's "Many workers, one account" example, pointed at the fake and this Redis."""
+    section = README.read_text(encoding="utf-8").split("### Many workers, one account", 1)[1]
+    source = section.split("```python\n", 1)[1].split("```", 1)[0]
+    source = (
+        source.replace("redis://redis.internal:6379/0", redis_server.url)
+        .replace('"AC…"', repr(fake.account_sid))
+        .replace('"token"', repr(fake.auth_token))
+    )
+    monkeypatch.setenv(BASE_URL_VARIABLE, fake.url)
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)
+    await asyncio.wait_for(namespace["worker"](fake.seed_numbers(3)), 30)
+    assert capsys.readouterr().out == "3 fetched\n"
+    assert len(fake.requests) == 3
