@@ -147,7 +147,7 @@ async def fleet_once(redis_server: RedisServer, directory: Path, *options: str) 
         sids_file = directory / "sids.json"
         sids_file.write_text(json.dumps(await list_sids(fake)))
         fleet = [await Worker.start(fake, redis_server.url, sids_file, *options) for _ in range(8)]
-        redis_cpu0 = await _redis_cpu(probe)
+        redis_cpu0, trips0 = await _redis_cpu(probe), await _round_trips(probe)
         fake_cpu0 = _proc_cpu(fake.proc.pid)
         start = time.perf_counter()
         for worker in fleet:
@@ -160,6 +160,7 @@ async def fleet_once(redis_server: RedisServer, directory: Path, *options: str) 
         wall = max(ends) - start
         fake_cpu = _proc_cpu(fake.proc.pid) - fake_cpu0
         redis_cpu = await _redis_cpu(probe) - redis_cpu0
+        trips = await _round_trips(probe) - trips0
     finally:
         await probe.aclose()
         stats = await fake.stop()
@@ -170,6 +171,7 @@ async def fleet_once(redis_server: RedisServer, directory: Path, *options: str) 
         "fake_cpu_s": fake_cpu,
         "redis_cpu_s": redis_cpu,
         "ok": sum(t["ok"] for t in tallies),
+        "trips": trips / (8 * 500),
         "peak": stats["peak_in_flight"],
         "429s": stats["status_counts"].get("429", 0),
     }
@@ -188,14 +190,14 @@ async def fleet(repeats: int, redis_server: RedisServer, directory: Path) -> str
             runs.append((f"{i + 1}: {name}", await fleet_once(redis_server, directory, *options)))
     lines = [
         "| run: limiter | wall (s) | vs floor 4 s | CPU: workers / fake / redis (s) | fetches ok "
-        "| peak | 429s |",
-        "|---|---|---|---|---|---|---|",
+        "| peak | 429s | Redis round trips/fetch |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for i, r in runs:
         lines.append(
             f"| {i} | {r['wall_s']:.2f} | {r['wall_s'] / 4:.2f}x | {r['workers_cpu_s']:.1f} / "
             f"{r['fake_cpu_s']:.1f} / {r['redis_cpu_s']:.2f} | {r['ok']} | {r['peak']} | "
-            f"{r['429s']} |"
+            f"{r['429s']} | {r['trips']:.2f} |"
         )
     return "\n".join(lines)
 
