@@ -64,6 +64,23 @@ def test_region_and_edge_rewrite_every_product() -> None:
     assert edge_only.hosts.origin(Product.PREVIEW).host == "preview.dublin.us1.twilio.com"
 
 
+def test_a_region_typo_is_refused_before_anything_is_sent() -> None:
+    with pytest.raises(ConfigurationError, match="did you mean 'au1'") as info:
+        Client(AC, TOKEN, region="au2x", environ={})
+    assert info.value.param == "region"
+    with pytest.raises(ConfigurationError, match="did you mean 'sydney'"):
+        Client(AC, TOKEN, environ={"TWILIO_REGION": "au1", "TWILIO_EDGE": "sidney"})
+
+
+def test_allow_unknown_region_from_the_argument_or_the_environment() -> None:
+    client = Client(AC, TOKEN, region="xy9", edge="atlantis", allow_unknown_region=True, environ={})
+    assert str(client.hosts.origin(Product.API)) == "https://api.atlantis.xy9.twilio.com"
+    env = {"TWILIO_REGION": "xy9", "TWILIO_ALLOW_UNKNOWN_REGION": "1"}
+    assert Client(AC, TOKEN, environ=env).hosts.region == "xy9"
+    with pytest.raises(ConfigurationError, match="unknown Twilio region 'xy9'"):
+        Client(AC, TOKEN, allow_unknown_region=False, environ=env)
+
+
 def test_base_url_and_per_product_overrides() -> None:
     client = Client(
         AC,

@@ -6,7 +6,15 @@ import pytest
 from yarl import URL
 
 from twilio_async.errors import ConfigurationError, TwilioError, UnsafeURLError
-from twilio_async.hosts import Hosts, Product, resolve_link
+from twilio_async.hosts import (
+    ALLOW_UNKNOWN_REGION_VARIABLE,
+    KNOWN_EDGES,
+    KNOWN_REGIONS,
+    Hosts,
+    Product,
+    allow_unknown_region_from,
+    resolve_link,
+)
 
 ALL_PRODUCTS = list(Product)
 PAGE_PATH = "/2010-04-01/Accounts/AC" + "a" * 32 + "/IncomingPhoneNumbers.json"
@@ -70,6 +78,90 @@ def test_invalid_labels_are_refused(kind: str, label: str) -> None:
     with pytest.raises(ConfigurationError, match=kind) as info:
         Hosts.resolve(**{kind: label})
     assert info.value.param == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "typo", "suggested"),
+    [
+        ("region", "au2x", "au1"),
+        ("region", "ie2", "ie1"),
+        ("region", "jp", "jp1"),
+        ("edge", "sidney", "sydney"),
+        ("edge", "dubln", "dublin"),
+        ("edge", "saopaulo", "sao-paulo"),
+        ("edge", "ashburn-x", "ashburn-ix"),
+    ],
+)
+def test_an_unknown_region_or_edge_is_refused_with_the_close_match(
+    kind: str, typo: str, suggested: str
+) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        Hosts.resolve(**{kind: typo})
+    message = str(info.value)
+    assert info.value.param == kind
+    assert f"unknown Twilio {kind} {typo!r}" in message
+    assert f"did you mean {suggested!r}?" in message
+    assert "allow_unknown_region=True" in message
+    assert ALLOW_UNKNOWN_REGION_VARIABLE in message
+
+
+def test_a_name_with_no_close_match_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigurationError, match="Twilio's are ashburn, ashburn-ix, dublin"):
+        Hosts.resolve(edge="zzzzzz")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "hint"),
+    [
+        ({"region": "sydney"}, "'sydney' is an edge, not a region: pass edge='sydney'"),
+        ({"edge": "ie1"}, "'ie1' is a region, not an edge: pass region='ie1'"),
+    ],
+)
+def test_an_edge_given_as_region_is_named_for_what_it_is(kwargs: dict[str, str], hint: str) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        Hosts.resolve(**kwargs)
+    assert hint in str(info.value)
+
+
+def test_every_documented_name_is_accepted() -> None:
+    for region in KNOWN_REGIONS:
+        assert Hosts.resolve(region=region).region == region
+    for edge in KNOWN_EDGES:
+        assert Hosts.resolve(edge=edge, region="us1").edge == edge
+    assert {"us1", "ie1", "au1", "jp1", "de1", "sg1", "br1", "us2"} <= KNOWN_REGIONS
+    assert {"ashburn", "dublin", "frankfurt", "sao-paulo", "singapore", "sydney"} <= KNOWN_EDGES
+    assert {"tokyo", "umatilla", "roaming"} <= KNOWN_EDGES
+
+
+def test_allow_unknown_region_lets_a_new_name_through() -> None:
+    hosts = Hosts.resolve(region="xy9", edge="atlantis", allow_unknown_region=True)
+    assert str(hosts.origin(Product.API)) == "https://api.atlantis.xy9.twilio.com"
+    # A malformed host label is refused all the same.
+    with pytest.raises(ConfigurationError, match="invalid Twilio region"):
+        Hosts.resolve(region="xy9.evil.com", allow_unknown_region=True)
+
+
+@pytest.mark.parametrize(
+    ("value", "allowed"),
+    [
+        *[("1", True), ("true", True), (" Yes ", True), ("ON", True)],
+        *[("0", False), ("false", False), ("no", False), ("off", False), ("", False)],
+    ],
+)
+def test_the_allow_unknown_region_variable(value: str, allowed: bool) -> None:
+    assert allow_unknown_region_from(None, {ALLOW_UNKNOWN_REGION_VARIABLE: value}) is allowed
+    assert allow_unknown_region_from(None, {}) is False
+    # The argument wins over the environment.
+    assert allow_unknown_region_from(not allowed, {ALLOW_UNKNOWN_REGION_VARIABLE: value}) is (
+        not allowed
+    )
+
+
+def test_a_malformed_allow_unknown_region_variable_is_refused() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        allow_unknown_region_from(None, {ALLOW_UNKNOWN_REGION_VARIABLE: "maybe"})
+    assert info.value.param == ALLOW_UNKNOWN_REGION_VARIABLE
+    assert "'maybe'" in str(info.value)
 
 
 @pytest.mark.parametrize("base_url", ["http://127.0.0.1:8080", URL("http://127.0.0.1:8080/")])

@@ -221,7 +221,7 @@ async def test_list_filters(client: Client, fake: FakeTwilio) -> None:
     assert [n.phone_number for n in await numbers.list(origin="hosted")] == ["+12125550123"]
 
     sent = fake.requests_to("GET", "/IncomingPhoneNumbers.json")
-    assert sent[0].query_dict() == {"PhoneNumber": "+14158675310"}
+    assert sent[0].query_dict() == {"PhoneNumber": "+14158675310", "PageSize": "1000"}
     assert ("Beta", "false") in sent[4].query
     assert ("Origin", "hosted") in sent[6].query
 

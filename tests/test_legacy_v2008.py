@@ -258,7 +258,7 @@ async def test_phone_number_filter(client: Client, fake: FakeTwilio) -> None:
     found = await numbers.list(phone_number="4158675309")
     assert [n.sid for n in found] == [wanted]
     assert found[0].phone_number == "4158675309"
-    assert list_requests(fake)[-1].query == (("PhoneNumber", "4158675309"),)
+    assert list_requests(fake)[-1].query == (("PhoneNumber", "4158675309"), ("num", "1000"))
     assert await numbers.local.list(phone_number="4150000000") == []
 
 

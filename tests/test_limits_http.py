@@ -6,6 +6,7 @@ converging under an account's limit."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -18,9 +19,11 @@ from twilio_async import (
     RateLimitError,
     RetryPolicy,
 )
+from twilio_async.bulk import BulkJob, BuyNumbers
 from twilio_async.limits import Limiter, LocalLimiter, Outcome
 from twilio_async.testing import FakeTwilio, Fault
 
+from .bulk_support import FAST, owned_numbers
 from .conftest import FAST_RETRY, wait_until
 
 PURCHASES = "/IncomingPhoneNumbers.json"
@@ -264,11 +267,18 @@ async def test_adaptive_concurrency_converges_to_the_accounts_limit(fake: FakeTw
         )
         limit = client.limiter.limit  # type: ignore[attr-defined]
     assert len({n.sid for n in numbers}) == len(fake.state.numbers) == 1500
+    # 1.0-1.1% of the requests answered 429 with this test alone, 3.5% with the whole
+    # suite running on a load of 8 (the fake shares the client's event loop here: answers
+    # read late keep the client's count of requests in flight above the fake's); a fixed
+    # limit of 100 draws 50-67%. The 2% target is measured by bench/provisioning.py, with
+    # the fake in its own process.
     throttled = fake.status_counts[429]
-    assert throttled <= 0.02 * len(fake.requests)  # 1.0-1.1% measured
-    # Near 32, far from 100: 30-31 measured on an idle machine. The client counts the
-    # answers sent but not read yet too, a few more than the fake's count under load.
-    assert 26 <= limit <= 40
+    assert throttled <= 0.06 * len(fake.requests)
+    # Grown from 10 to about the account's limit, not cut below it: 30-31 measured on an
+    # idle machine. Under load it ends higher (54-57 measured with three other test runs on
+    # the 2 cores): requests and answers waiting for the starved event loop are in flight
+    # for the client but not yet, or no longer, for the fake, and the 429s above bound it.
+    assert limit >= 24
 
 
 async def test_a_fixed_limit_above_the_accounts_limit_storms_where_adaptive_does_not(
@@ -291,3 +301,30 @@ async def test_a_fixed_limit_above_the_accounts_limit_storms_where_adaptive_does
     # loaded with three busy loops, which slows the retries down), 18-21 adaptive.
     assert counts[True] <= 40
     assert counts[False] >= 5 * counts[True]
+
+
+async def test_a_bulk_job_above_the_accounts_limit_backs_off_to_it(
+    fake: FakeTwilio, tmp_path: Path
+) -> None:
+    """The bulk engine runs ``max_concurrency`` workers; the adaptive limit, not the
+    workers, decides how many of their requests are in flight."""
+    fake.account_concurrency = 16
+    fake.latency = 0.02
+    throttled, requests = {}, {}
+    for adaptive in (False, True):
+        fake.status_counts.clear()
+        sent = len(fake.requests)
+        async with fake.client(max_concurrency=64, adaptive_concurrency=adaptive) as client:
+            plan = BuyNumbers(300, area_codes=["415" if adaptive else "510"])
+            job = BulkJob(client, plan, journal=tmp_path / f"{adaptive}.sqlite", **FAST)
+            summary = await job.run()
+        assert summary.ok
+        assert len(summary.done) == 300
+        throttled[adaptive] = fake.status_counts[429]
+        requests[adaptive] = len(fake.requests) - sent
+    assert len(owned_numbers(fake)) == 600
+    assert set(fake.purchases_per_number().values()) == {1}  # none bought twice
+    # Measured under a load of 8-10 on 2 cores: 2-9% of the requests answered 429 adaptive
+    # (most in the first round trips: the job is short), 32-34% with the fixed 64.
+    assert throttled[True] <= 0.12 * requests[True]
+    assert throttled[False] >= 3 * throttled[True]

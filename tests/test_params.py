@@ -432,7 +432,8 @@ def test_friendly_name_may_be_64_characters_but_not_65() -> None:
 def test_unknown_keyword_is_a_type_error_naming_it() -> None:
     with pytest.raises(TypeError, match="'voice_urll'") as info:
         update(voice_urll="https://example.com")
-    assert "IncomingPhoneNumber.update()" in str(info.value)
+    assert "IncomingPhoneNumbers(sid).update()" in str(info.value)
+    assert str(info.value).endswith("; did you mean 'voice_url'?")
     assert not isinstance(info.value, TwilioValidationError)
 
 

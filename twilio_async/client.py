@@ -13,7 +13,13 @@ from typing_extensions import Self, Unpack
 from yarl import URL
 
 from .errors import ConfigurationError, InvalidSidError
-from .hosts import Hosts, Product, base_url_from, refuse_fake_secret_off_loopback
+from .hosts import (
+    Hosts,
+    Product,
+    allow_unknown_region_from,
+    base_url_from,
+    refuse_fake_secret_off_loopback,
+)
 from .retry import RetryPolicy
 from .sids import validate_sid
 from .transport import (
@@ -36,7 +42,7 @@ if TYPE_CHECKING:
     from .resources.base import Requester
     from .resources.incoming_phone_numbers import IncomingPhoneNumberList
     from .resources.incoming_phone_numbers_v2008 import IncomingPhoneNumberListV2008
-    from .resources.marketplace import Marketplace, Preview
+    from .resources.marketplace import MarketplaceV1, Preview
 
 __all__ = ["V2008", "V2010", "Api", "Client"]
 
@@ -110,6 +116,12 @@ class _AccountScope:
 class V2010(_AccountScope):
     """API version 2010-04-01 (``api.twilio.com``, JSON), scoped to one account."""
 
+    @property
+    def account(self) -> V2010:
+        """This same account scope: the official twilio package's spelling
+        ``client.api.v2010.account.incoming_phone_numbers``."""
+        return self
+
     @cached_property
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
         """The account's phone numbers."""
@@ -147,6 +159,12 @@ class Api(_AccountScope):
     def v2008(self) -> V2008:
         return V2008(self._requester, self.account_sid)
 
+    @property
+    def account(self) -> V2010:
+        """The account's 2010-04-01 resources (``.v2010``): the official twilio package's
+        spelling ``client.api.account.incoming_phone_numbers``."""
+        return self.v2010
+
 
 class Account(_AccountScope):
     """Everything scoped to one (sub)account: ``client.accounts("AC…")``."""
@@ -175,7 +193,10 @@ class Client:
 
     Credentials come from the arguments or from ``TWILIO_ACCOUNT_SID`` /
     ``TWILIO_AUTH_TOKEN`` (or ``TWILIO_API_KEY`` / ``TWILIO_API_SECRET``); the region and
-    edge from ``region``/``edge`` or ``TWILIO_REGION`` / ``TWILIO_EDGE``; ``base_url`` from
+    edge from ``region``/``edge`` or ``TWILIO_REGION`` / ``TWILIO_EDGE``, which must be
+    names Twilio documents (a typo raises :class:`~twilio_async.ConfigurationError` with
+    the close match) unless ``allow_unknown_region=True`` (or
+    ``TWILIO_ALLOW_UNKNOWN_REGION=1``) lets a newer one through; ``base_url`` from
     ``TWILIO_BASE_URL`` when not passed.
 
     One client holds one aiohttp session (created on first use, inside the running event
@@ -211,6 +232,7 @@ class Client:
         api_secret: str | None = None,
         region: str | None = None,
         edge: str | None = None,
+        allow_unknown_region: bool | None = None,
         base_url: str | URL | None = None,
         api_base_url: str | URL | None = None,
         marketplace_base_url: str | URL | None = None,
@@ -244,6 +266,7 @@ class Client:
                 Product.MARKETPLACE: marketplace_base_url,
                 Product.PREVIEW: preview_base_url,
             },
+            allow_unknown_region=allow_unknown_region_from(allow_unknown_region, env),
         )
         self._transport = Transport(  # checks the options, naming a bad one
             credentials=credentials,
@@ -298,12 +321,13 @@ class Client:
         return self.api.v2010.available_phone_numbers
 
     @cached_property
-    def marketplace(self) -> Marketplace:
+    def marketplace(self) -> MarketplaceV1:
         """Marketplace v1 (``marketplace.twilio.com/v1``): ``available_add_ons`` (the
-        catalog) and ``installed_add_ons`` (this account's installs)."""
-        from .resources.marketplace import Marketplace
+        catalog) and ``installed_add_ons`` (this account's installs). ``.v1`` is the same
+        (the official twilio package's spelling)."""
+        from .resources.marketplace import MarketplaceV1
 
-        return Marketplace(self._requester, {})
+        return MarketplaceV1(self._requester, {})
 
     @cached_property
     def preview(self) -> Preview:

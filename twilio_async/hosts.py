@@ -18,10 +18,14 @@ from yarl import URL
 from .errors import ConfigurationError, UnsafeURLError
 
 __all__ = [
+    "ALLOW_UNKNOWN_REGION_VARIABLE",
     "BASE_URL_VARIABLE",
     "FAKE_SECRET_PREFIX",
+    "KNOWN_EDGES",
+    "KNOWN_REGIONS",
     "Hosts",
     "Product",
+    "allow_unknown_region_from",
     "base_url_from",
     "refuse_fake_secret_off_loopback",
     "resolve_link",
@@ -33,6 +37,38 @@ BASE_URL_VARIABLE = "TWILIO_BASE_URL"
 FAKE_SECRET_PREFIX = "fake-twilio-"
 """Every secret the bundled fake Twilio (:mod:`twilio_async.testing`) issues starts with
 this; a real auth token (32 hex digits) or API key secret (32 letters and digits) cannot."""
+
+ALLOW_UNKNOWN_REGION_VARIABLE = "TWILIO_ALLOW_UNKNOWN_REGION"
+"""The environment variable that lets through a region or edge Twilio documents no name for
+(like ``allow_unknown_region=True``): ``1``, ``true``, ``yes`` or ``on``."""
+
+# Twilio's documented names (as of 2026-08), so that a typo fails at once instead of sending
+# every request to a host that does not exist; allow_unknown_region lets a newer one through.
+# Pages, under https://www.twilio.com/docs/: processing regions (us1 the default, ie1, au1,
+# jp1) in global-infrastructure/understanding-twilio-regions and, with their edges (au1
+# sydney, ie1 dublin, jp1 tokyo), twilio-cli/general-usage/regional; the legacy region IDs
+# (once edges in api.{region}.twilio.com) and their Interconnect variants in
+# global-infrastructure/edge-locations/legacy-regions; the public edges in
+# global-infrastructure/edge-locations; the private Interconnect edges in
+# interconnect/configure-your-application.
+KNOWN_REGIONS = frozenset(
+    {
+        *("us1", "ie1", "au1", "jp1"),
+        *("us2", "de1", "sg1", "br1", "gll"),
+        *("us1-ix", "us2-ix", "ie1-ix", "de1-ix", "sg1-ix", "jp1-ix", "au1-ix"),
+    }
+)
+KNOWN_EDGES = frozenset(
+    {
+        *("ashburn", "dublin", "frankfurt", "roaming", "sao-paulo", "singapore", "sydney"),
+        *("tokyo", "umatilla"),
+        *("ashburn-ix", "san-jose-ix", "sao-paulo-ix", "london-ix", "frankfurt-ix"),
+        *("singapore-ix", "tokyo-ix", "sydney-ix"),
+    }
+)
+_A = {"region": "a region", "edge": "an edge"}
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
 
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 # What a link may not hold: anything but the characters of a URI (RFC 3986: unreserved,
@@ -51,13 +87,63 @@ class Product(enum.Enum):
     PREVIEW = "preview"
 
 
-def _check_label(kind: str, value: str | None) -> str | None:
+def _check_label(kind: str, value: str | None, *, allow_unknown: bool) -> str | None:
     if value is None or value == "":
         return None
     value = value.strip().lower()
     if not _LABEL.match(value):
         raise ConfigurationError(f"invalid Twilio {kind} {value!r}", param=kind)
-    return value
+    known, other, other_kind = (
+        (KNOWN_REGIONS, KNOWN_EDGES, "edge")
+        if kind == "region"
+        else (KNOWN_EDGES, KNOWN_REGIONS, "region")
+    )
+    if value in known or allow_unknown:
+        return value
+    if value in other:
+        hint = f"{value!r} is {_A[other_kind]}, not {_A[kind]}: pass {other_kind}={value!r}"
+    else:
+        close = _closest(value, known)
+        hint = f"did you mean {close!r}?" if close else f"Twilio's are {', '.join(sorted(known))}"
+    raise ConfigurationError(
+        f"unknown Twilio {kind} {value!r}: {hint} (for a {kind} Twilio added since, pass "
+        f"allow_unknown_region=True or set {ALLOW_UNKNOWN_REGION_VARIABLE}=1)",
+        param=kind,
+    )
+
+
+def _closest(value: str, names: frozenset[str]) -> str | None:
+    """The documented name ``value`` most likely misspells, if any is close.
+
+    difflib's ratio alone ranks ``au2x`` nearer ``us2-ix`` or ``us2`` than ``au1``: these
+    are short codes whose first letters carry the meaning, so a shared prefix counts too,
+    and an Interconnect name (``-ix``) is only suggested for a value with a ``-`` in it.
+    """
+    import difflib  # only on this error path: hosts is imported with the package
+
+    def score(name: str) -> float:
+        ratio = difflib.SequenceMatcher(None, value, name).ratio()
+        pairs = zip(value, name, strict=False)
+        prefix = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(value), len(name)))
+        return ratio + 0.1 * prefix if ratio > 0.5 else 0.0
+
+    pool = sorted(n for n in names if "-" in value or not n.endswith("-ix"))
+    best = max(pool, key=score)
+    return best if score(best) > 0 else None
+
+
+def allow_unknown_region_from(argument: bool | None, environ: Mapping[str, str]) -> bool:
+    """``allow_unknown_region=`` if given, else ``TWILIO_ALLOW_UNKNOWN_REGION`` (off)."""
+    if argument is not None:
+        return argument
+    value = environ.get(ALLOW_UNKNOWN_REGION_VARIABLE, "").strip().lower()
+    if value not in _TRUE + _FALSE:
+        raise ConfigurationError(
+            f"{ALLOW_UNKNOWN_REGION_VARIABLE} must be 1/true/yes/on or 0/false/no/off, "
+            f"got {value!r}",
+            param=ALLOW_UNKNOWN_REGION_VARIABLE,
+        )
+    return value in _TRUE
 
 
 def _origin(value: str | URL, *, param: str) -> URL:
@@ -138,15 +224,19 @@ class Hosts:
         edge: str | None = None,
         base_url: str | URL | None = None,
         overrides: Mapping[Product, str | URL | None] | None = None,
+        allow_unknown_region: bool = False,
     ) -> Hosts:
         """Work out every product's origin.
 
         ``base_url`` sends every product to one origin (the path roots ``/2010-04-01``,
         ``/2008-08-01``, ``/v1`` and ``/marketplace`` do not overlap); ``overrides`` set a
         single product's origin and win over ``base_url``, which wins over region/edge.
+        ``region`` and ``edge`` must be names Twilio documents (:data:`KNOWN_REGIONS`,
+        :data:`KNOWN_EDGES`) unless ``allow_unknown_region`` is true; a malformed host label
+        is refused either way.
         """
-        region = _check_label("region", region)
-        edge = _check_label("edge", edge)
+        region = _check_label("region", region, allow_unknown=allow_unknown_region)
+        edge = _check_label("edge", edge, allow_unknown=allow_unknown_region)
         common = _origin(base_url, param="base_url") if base_url is not None else None
         origins: dict[Product, URL] = {}
         for product in Product:

@@ -13,6 +13,8 @@ also the data that encodes and validates them. Wire rules:
 Validation (SID shapes, E.164, enum values, ranges, URLs) runs before anything is sent and
 raises :class:`~twilio_async.errors.TwilioValidationError` naming the argument. So does text
 UTF-8 cannot carry (a lone surrogate), which would otherwise fail deep in the URL encoder.
+A keyword the operation does not take is a plain ``TypeError``, as Python raises for any
+function, naming the operation and the likely fix (:func:`unknown_keyword`).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ __all__ = [
     "Wire",
     "check_utf8",
     "schema",
+    "unknown_keyword",
     "validate_sid",
 ]
 
@@ -316,29 +319,61 @@ def _encoder_for(name: str, tp: Any, metadata: tuple[Any, ...], required: bool) 
     raise TypeError(f"parameter {name!r}: no wire encoding for {tp!r}")
 
 
+def unknown_keyword(
+    operation: str, name: str, accepted: Iterable[str], elsewhere: Mapping[str, str] | None = None
+) -> TypeError:
+    """The ``TypeError`` for a keyword ``operation`` does not take, with the likely fix.
+
+    ``elsewhere`` says where a parameter this operation lacks is accepted (``area_code`` on
+    a Local purchase: only the main list buys by area code); otherwise the closest of the
+    ``accepted`` names is suggested (``voice_ur`` -> ``voice_url``).
+    """
+    message = f"{operation}() got an unexpected keyword argument {name!r}"
+    hint = (elsewhere or {}).get(name)
+    if hint is None:
+        import difflib  # only on this error path
+
+        close = difflib.get_close_matches(name, sorted(accepted), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else None
+    return TypeError(message if hint is None else f"{message}; {hint}")
+
+
 @attrs.frozen
 class ParamSchema:
-    """The compiled form of one operation's parameter TypedDict."""
+    """The compiled form of one operation's parameter TypedDict.
+
+    ``operation`` names it in messages, unless :meth:`encode` is told the name of the call
+    that uses it (one schema can serve several resources); ``elsewhere`` maps parameters it
+    lacks to where they are accepted (see :func:`unknown_keyword`).
+    """
 
     operation: str
     fields: Mapping[str, Field]
     one_of: tuple[tuple[str, ...], ...] = ()
+    elsewhere: Mapping[str, str] = attrs.field(factory=dict)
 
-    def encode(self, values: Mapping[str, Any]) -> Pairs:
-        """Validate ``values`` and return the wire pairs, in declaration order."""
-        unknown = [name for name in values if name not in self.fields]
-        if unknown:
-            raise TypeError(f"{self.operation}() got an unexpected keyword argument {unknown[0]!r}")
+    def encode(
+        self, values: Mapping[str, Any], *, operation: str | None = None, also: Iterable[str] = ()
+    ) -> Pairs:
+        """Validate ``values`` and return the wire pairs, in declaration order.
+
+        ``operation`` names the call in messages; ``also`` lists the call's other keyword
+        arguments (``limit``, ``page_size``...), candidates for a misspelt name.
+        """
+        operation = operation or self.operation
+        for name in values:
+            if name not in self.fields:
+                raise unknown_keyword(operation, name, [*self.fields, *also], self.elsewhere)
         for name, field in self.fields.items():
             if field.required and name not in values:
-                raise TwilioValidationError(f"{self.operation}() requires {name}", param=name)
+                raise TwilioValidationError(f"{operation}() requires {name}", param=name)
         for group in self.one_of:
             given = [name for name in group if name in values]
             if len(given) != 1:
                 options = " or ".join(group)
                 problem = "got both " + " and ".join(given) if given else "got neither"
                 raise TwilioValidationError(
-                    f"{self.operation}() needs exactly one of {options} ({problem})",
+                    f"{operation}() needs exactly one of {options} ({problem})",
                     param=group[0],
                 )
         pairs: Pairs = []
@@ -363,9 +398,17 @@ class ParamSchema:
 
 
 def schema(
-    typed_dict: type, *, operation: str, one_of: Iterable[tuple[str, ...]] = ()
+    typed_dict: type,
+    *,
+    operation: str,
+    one_of: Iterable[tuple[str, ...]] = (),
+    elsewhere: Mapping[str, str] | None = None,
 ) -> ParamSchema:
-    """Compile a parameter TypedDict into a :class:`ParamSchema` (once, at import time)."""
+    """Compile a parameter TypedDict into a :class:`ParamSchema` (once, at import time).
+
+    ``elsewhere`` maps a parameter the operation does not take to a hint saying where it is
+    accepted, given with the ``TypeError`` for it.
+    """
     hints = get_type_hints(typed_dict, include_extras=True)
     required_keys: frozenset[str] = getattr(typed_dict, "__required_keys__", frozenset())
     fields: dict[str, Field] = {}
@@ -381,9 +424,12 @@ def schema(
             required=required,
             encode=_encoder_for(name, tp, metadata, required),
         )
+    for name in elsewhere or {}:
+        if name in fields:
+            raise TypeError(f"elsewhere names {name!r}, a parameter of {operation} itself")
     groups = tuple(tuple(group) for group in one_of)
     for group in groups:
         for name in group:
             if name not in fields:
                 raise TypeError(f"one_of names unknown parameter {name!r}")
-    return ParamSchema(operation=operation, fields=fields, one_of=groups)
+    return ParamSchema(operation=operation, fields=fields, one_of=groups, elsewhere=elsewhere or {})

@@ -5,8 +5,9 @@ then starts ``workers`` tasks. Each claims one item at a time and works it to a 
 state through the plan's handler (:mod:`.buy`, :mod:`.inventory`); a worker with nothing
 to claim lists a :class:`~twilio_async.bulk.NumberFilter`'s numbers if nobody has yet, or
 waits while other processes hold items (taking them over if their process dies), or ends.
-Requests in flight are bounded by the client (``max_concurrency``, and the transport's
-handling of 429): the job adds no concurrency control of its own beyond its workers.
+Requests in flight are bounded by the client's limiter (``max_concurrency``, or the adaptive
+limit below it that backs off on 429): the job adds no concurrency control of its own
+beyond its workers, and a worker the limit has no room for waits for a permit there.
 """
 
 from __future__ import annotations

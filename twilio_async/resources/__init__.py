@@ -44,6 +44,7 @@ from .marketplace import (
     InstalledAddOnList,
     InstalledAddOnUpdate,
     Marketplace,
+    MarketplaceV1,
     Preview,
 )
 
@@ -82,6 +83,7 @@ __all__ = [
     "InstalledAddOnUpdate",
     "LocalList",
     "Marketplace",
+    "MarketplaceV1",
     "MobileList",
     "NumberConfiguration",
     "Preview",

@@ -77,8 +77,12 @@ class AssignedAddOnList(Collection[AssignedAddOn, AssignedAddOnContext]):
     _model = AssignedAddOn
     _paging = PagingV2010("assigned_add_ons")
     _instance = AssignedAddOnContext
-    _create_params = schema(AssignedAddOnCreate, operation="AssignedAddOns.create")
+    _create_params = schema(
+        AssignedAddOnCreate, operation="IncomingPhoneNumbers(sid).assigned_add_ons.create"
+    )
 
     async def create(self, **params: Unpack[AssignedAddOnCreate]) -> AssignedAddOn:
         """Assign the installed Add-on ``installed_add_on_sid`` (``XE…``) to this number."""
         return await self._create(params)
+
+    create_async = create  # the official twilio package's spelling

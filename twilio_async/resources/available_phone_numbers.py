@@ -25,7 +25,7 @@ from ..hosts import Product
 from ..models import AvailablePhoneNumber, AvailablePhoneNumberCountry
 from ..pagination import Page, RecordStream, StreamCursor
 from ..params import E164, Range, schema
-from .base import Endpoint, Instance, ListResource
+from .base import AwaitedAlias, Endpoint, Instance, ListResource
 
 __all__ = [
     "AvailableLocalList",
@@ -162,7 +162,14 @@ class AvailablePhoneNumberFilters(TypedDict, total=False):
     in_locality: _LOCATION
 
 
-_FILTERS = schema(AvailablePhoneNumberFilters, operation="AvailablePhoneNumbers.list")
+_FILTERS = schema(
+    AvailablePhoneNumberFilters,
+    operation="AvailablePhoneNumbers(country_code).local.list",
+    elsewhere={
+        "phone_number": "a search matches digits with contains='...' (e.g. contains='867'), "
+        "or numbers near one with near_number='+1...'",
+    },
+)
 
 
 def check_search_filters(filters: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -250,6 +257,11 @@ class _SearchList(ListResource[AvailablePhoneNumber]):
         return await self._list(
             check_search_filters(filters), limit=limit, page_size=page_size, resume=resume
         )
+
+    # The official twilio package's async spellings (see ListResource).
+    page_async = page
+    stream_async = AwaitedAlias(stream)
+    list_async = list
 
 
 class AvailableLocalList(_SearchList):
@@ -363,8 +375,20 @@ class AvailablePhoneNumberCountryList(ListResource[AvailablePhoneNumberCountry])
     _model = AvailablePhoneNumberCountry
     _paging = PagingV2010("countries")
 
-    def __call__(self, country_code: str) -> AvailablePhoneNumberCountryContext:
-        """One country by its ISO 3166-1 alpha-2 code, any case (``"US"``, ``"us"``)."""
+    def __call__(
+        self, country_code: str | AvailablePhoneNumberCountry
+    ) -> AvailablePhoneNumberCountryContext:
+        """One country by its ISO 3166-1 alpha-2 code, any case (``"US"``, ``"us"``), or a
+        country this list returned."""
+        if isinstance(country_code, AvailablePhoneNumberCountry):
+            country_code = country_code.country_code
         return self._child(
             AvailablePhoneNumberCountryContext, country_code=normalize_country_code(country_code)
         )
+
+    def get(
+        self, country_code: str | AvailablePhoneNumberCountry
+    ) -> AvailablePhoneNumberCountryContext:
+        """The same as ``available_phone_numbers(country_code)``: the official twilio
+        package's spelling."""
+        return self(country_code)

@@ -21,7 +21,7 @@ from ..params import (
     schema,
 )
 from .assigned_add_ons import AssignedAddOnList
-from .base import Collection, Deletable, Endpoint, ListResource
+from .base import AwaitedAlias, Collection, Deletable, Endpoint, ListResource
 
 __all__ = [
     "IncomingPhoneNumberContext",
@@ -93,8 +93,30 @@ class IncomingPhoneNumberFilters(TypedDict, total=False):
 
 
 _ROOT = "/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers"
-_FILTERS = schema(IncomingPhoneNumberFilters, operation="IncomingPhoneNumbers.list")
-_TYPE_CREATE = schema(IncomingPhoneNumberTypeCreate, operation="IncomingPhoneNumbers.create")
+
+# Where a parameter an operation lacks is accepted, told with the TypeError for it.
+_INTO_A_SUBACCOUNT = (
+    "buy into a subaccount through client.accounts(sid).incoming_phone_numbers; "
+    "IncomingPhoneNumbers(sid).update(account_sid=...) moves a number you have"
+)
+_FILTERS = schema(
+    IncomingPhoneNumberFilters,
+    operation="IncomingPhoneNumbers.list",
+    elsewhere={
+        "area_code": "your numbers in an area code match phone_number='+1415*'; "
+        "numbers to buy are searched by AvailablePhoneNumbers(country_code).local.list("
+        "area_code=...)",
+    },
+)
+_TYPE_CREATE = schema(
+    IncomingPhoneNumberTypeCreate,
+    operation="IncomingPhoneNumbers.local.create",
+    elsewhere={
+        "area_code": "only the main list, IncomingPhoneNumbers.create(), buys by area_code; "
+        "a Local, TollFree or Mobile purchase names its phone_number",
+        "account_sid": _INTO_A_SUBACCOUNT,
+    },
+)
 
 
 class IncomingPhoneNumberContext(Deletable[IncomingPhoneNumber]):
@@ -105,11 +127,20 @@ class IncomingPhoneNumberContext(Deletable[IncomingPhoneNumber]):
     _endpoint = Endpoint(Product.API, _ROOT + "/{sid}.json")
     _model = IncomingPhoneNumber
     _sid_prefix = "PN"
-    _update_params = schema(IncomingPhoneNumberUpdate, operation="IncomingPhoneNumber.update")
+    _update_params = schema(
+        IncomingPhoneNumberUpdate,
+        operation="IncomingPhoneNumbers(sid).update",
+        elsewhere={
+            "phone_number": "a number's phone_number never changes: buy another with "
+            "IncomingPhoneNumbers.create()",
+        },
+    )
 
     async def update(self, **params: Unpack[IncomingPhoneNumberUpdate]) -> IncomingPhoneNumber:
         """Change settings; pass ``""`` to clear a URL or SID, ``account_sid`` to move it."""
         return await self._update(params)
+
+    update_async = update  # the official twilio package's spelling
 
     @property
     def assigned_add_ons(self) -> AssignedAddOnList:
@@ -162,6 +193,11 @@ class _NumberList(ListResource[IncomingPhoneNumber]):
         """Every matching number (up to ``limit``) in one list."""
         return await self._list(filters, limit=limit, page_size=page_size, resume=resume)
 
+    # The official twilio package's async spellings (see ListResource).
+    page_async = page
+    stream_async = AwaitedAlias(stream)
+    list_async = list
+
 
 class _TypedNumberList(_NumberList):
     __slots__ = ()
@@ -171,6 +207,8 @@ class _TypedNumberList(_NumberList):
     async def create(self, **params: Unpack[IncomingPhoneNumberTypeCreate]) -> IncomingPhoneNumber:
         """Provision ``phone_number`` (E.164) of this type."""
         return await self._create(params)
+
+    create_async = create  # the official twilio package's spelling
 
 
 class LocalList(_TypedNumberList):
@@ -207,11 +245,14 @@ class IncomingPhoneNumberList(
         IncomingPhoneNumberCreate,
         operation="IncomingPhoneNumbers.create",
         one_of=[("phone_number", "area_code")],
+        elsewhere={"account_sid": _INTO_A_SUBACCOUNT},
     )
 
     async def create(self, **params: Unpack[IncomingPhoneNumberCreate]) -> IncomingPhoneNumber:
         """Provision a number: ``phone_number="+1…"`` or ``area_code="415"`` (one of them)."""
         return await self._create(params)
+
+    create_async = create  # the official twilio package's spelling
 
     @property
     def local(self) -> LocalList:

@@ -20,7 +20,7 @@ from ..models import IncomingPhoneNumberV2008
 from ..pagination import Page, RecordStream, StreamCursor
 from ..params import AreaCode, MaxLength, NationalNumber, Webhook, WebhookMethod, schema
 from ..xml import XML
-from .base import Collection, Deletable, Endpoint, ListResource
+from .base import AwaitedAlias, Collection, Deletable, Endpoint, ListResource
 
 __all__ = [
     "IncomingPhoneNumberContextV2008",
@@ -79,7 +79,13 @@ class IncomingPhoneNumberFiltersV2008(TypedDict, total=False):
 
 
 _ROOT = "/2008-08-01/Accounts/{account_sid}/IncomingPhoneNumbers"
-_FILTERS = schema(IncomingPhoneNumberFiltersV2008, operation="v2008.incoming_phone_numbers.list")
+_FILTERS = schema(IncomingPhoneNumberFiltersV2008, operation="v2008.IncomingPhoneNumbers.list")
+# Where a parameter an operation lacks is accepted, told with the TypeError for it.
+_BY_AREA_CODE = (
+    "the 2008-08-01 API buys by area_code (or any number); to buy a given phone_number, "
+    "use API 2010-04-01: client.incoming_phone_numbers.create(phone_number=...)"
+)
+_NO_SMS = "toll-free numbers take no SMS settings in the 2008-08-01 API"
 
 
 class IncomingPhoneNumberContextV2008(Deletable[IncomingPhoneNumberV2008]):
@@ -91,7 +97,7 @@ class IncomingPhoneNumberContextV2008(Deletable[IncomingPhoneNumberV2008]):
     _model = IncomingPhoneNumberV2008
     _sid_prefix = "PN"
     _update_params = schema(
-        IncomingPhoneNumberUpdateV2008, operation="v2008.incoming_phone_numbers(sid).update"
+        IncomingPhoneNumberUpdateV2008, operation="v2008.IncomingPhoneNumbers(sid).update"
     )
     _update_method = "PUT"
 
@@ -100,6 +106,8 @@ class IncomingPhoneNumberContextV2008(Deletable[IncomingPhoneNumberV2008]):
     ) -> IncomingPhoneNumberV2008:
         """Change settings (an HTTP PUT); ``url`` is required, ``""`` clears another URL."""
         return await self._update(params)
+
+    update_async = update  # the official twilio package's spelling
 
 
 class _NumberListV2008(ListResource[IncomingPhoneNumberV2008]):
@@ -152,6 +160,11 @@ class _NumberListV2008(ListResource[IncomingPhoneNumberV2008]):
         """Every matching number (up to ``limit``) in one list."""
         return await self._list(filters, limit=limit, page_size=page_size, resume=resume)
 
+    # The official twilio package's async spellings (see ListResource).
+    page_async = page
+    stream_async = AwaitedAlias(stream)
+    list_async = list
+
 
 class LocalListV2008(_NumberListV2008):
     """``client.api.v2008.incoming_phone_numbers.local``: local numbers only."""
@@ -159,11 +172,17 @@ class LocalListV2008(_NumberListV2008):
     __slots__ = ()
 
     _endpoint = Endpoint(Product.API, _ROOT + "/Local", codec=XML)
-    _create_params = schema(LocalCreateV2008, operation="v2008.incoming_phone_numbers.local.create")
+    _create_params = schema(
+        LocalCreateV2008,
+        operation="v2008.IncomingPhoneNumbers.local.create",
+        elsewhere={"phone_number": _BY_AREA_CODE},
+    )
 
     async def create(self, **params: Unpack[LocalCreateV2008]) -> IncomingPhoneNumberV2008:
         """Provision a local number. Raises BadRequestError (code 21452) if none matches."""
         return await self._create(params)
+
+    create_async = create  # the official twilio package's spelling
 
 
 class TollFreeListV2008(_NumberListV2008):
@@ -173,13 +192,20 @@ class TollFreeListV2008(_NumberListV2008):
 
     _endpoint = Endpoint(Product.API, _ROOT + "/TollFree", codec=XML)
     _create_params = schema(
-        TollFreeCreateV2008, operation="v2008.incoming_phone_numbers.toll_free.create"
+        TollFreeCreateV2008,
+        operation="v2008.IncomingPhoneNumbers.toll_free.create",
+        elsewhere={
+            "phone_number": _BY_AREA_CODE,
+            **dict.fromkeys(SmsSettingsV2008.__annotations__, _NO_SMS),
+        },
     )
 
     async def create(self, **params: Unpack[TollFreeCreateV2008]) -> IncomingPhoneNumberV2008:
         """Provision a toll-free number (no SMS settings in this API). Raises
         BadRequestError (code 21452) if none matches."""
         return await self._create(params)
+
+    create_async = create  # the official twilio package's spelling
 
 
 class IncomingPhoneNumberListV2008(

@@ -41,6 +41,7 @@ __all__ = [
     "InstalledAddOnList",
     "InstalledAddOnUpdate",
     "Marketplace",
+    "MarketplaceV1",
     "Preview",
 ]
 
@@ -146,7 +147,7 @@ class InstalledAddOnExtensionContext(Instance[InstalledAddOnExtension]):
     _model = InstalledAddOnExtension
     _sid_prefix = "XF"
     _update_params = schema(
-        InstalledAddOnExtensionUpdate, operation="InstalledAddOnExtension.update"
+        InstalledAddOnExtensionUpdate, operation="InstalledAddOns(sid).extensions(sid).update"
     )
 
     async def update(
@@ -154,6 +155,8 @@ class InstalledAddOnExtensionContext(Instance[InstalledAddOnExtension]):
     ) -> InstalledAddOnExtension:
         """``update(enabled=True)`` to invoke the Add-on at this extension, False to stop."""
         return await self._update(params)
+
+    update_async = update  # the official twilio package's spelling
 
 
 class InstalledAddOnExtensionList(
@@ -177,11 +180,20 @@ class InstalledAddOnContext(Deletable[InstalledAddOn]):
     _endpoint = Endpoint(Product.MARKETPLACE, _INSTALLED + "/{sid}")
     _model = InstalledAddOn
     _sid_prefix = "XE"
-    _update_params = schema(InstalledAddOnUpdate, operation="InstalledAddOn.update")
+    _update_params = schema(
+        InstalledAddOnUpdate,
+        operation="InstalledAddOns(sid).update",
+        elsewhere={
+            "available_add_on_sid": "an install keeps its Add-on: install another with "
+            "InstalledAddOns.create()",
+        },
+    )
 
     async def update(self, **params: Unpack[InstalledAddOnUpdate]) -> InstalledAddOn:
         """Replace ``configuration`` and/or change ``unique_name``."""
         return await self._update(params)
+
+    update_async = update  # the official twilio package's spelling
 
     @property
     def extensions(self) -> InstalledAddOnExtensionList:
@@ -203,6 +215,8 @@ class InstalledAddOnList(Collection[InstalledAddOn, InstalledAddOnContext]):
         """Install an available Add-on: ``available_add_on_sid="XB…"``,
         ``accept_terms_of_service=True``, and the ``configuration`` its schema requires."""
         return await self._create(params)
+
+    create_async = create  # the official twilio package's spelling
 
 
 # -- entry points ---------------------------------------------------------------------------
@@ -227,6 +241,18 @@ class Marketplace(Resource):
         mount = self._mount
         where = "marketplace/v1" if mount is None else f"{mount.to_product.value}{mount.to_root}"
         return f"<Marketplace {where}>"
+
+
+class MarketplaceV1(Marketplace):
+    """``client.marketplace``: Marketplace v1, its only version."""
+
+    __slots__ = ()
+
+    @property
+    def v1(self) -> MarketplaceV1:
+        """This same Marketplace v1: the official twilio package's spelling
+        ``client.marketplace.v1.available_add_ons``."""
+        return self
 
 
 _PREVIEW_DEPRECATED = (

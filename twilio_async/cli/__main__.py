@@ -1,0 +1,5 @@
+"""``python -m twilio_async.cli``: the ``twilio-async`` command."""
+
+from . import main
+
+main()
