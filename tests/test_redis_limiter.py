@@ -241,6 +241,20 @@ async def test_a_lease_held_longer_than_its_ttl_is_renewed(
     other.release(await asyncio.wait_for(other.acquire(), 10), OK)
 
 
+async def test_a_held_lease_redis_forgot_is_reported_at_renewal(
+    make: Callable[..., RedisLimiter], redis: aioredis.Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Redis restarted empty under a running request: its renewal says the lease is gone
+    (the request goes on; its release is a no-op)."""
+    limiter = make(capacity=1, lease_ttl=0.3)
+    permit = await limiter.acquire()
+    await redis.delete(LEASES)
+    await wait_until(lambda: "expired before they were renewed" in caplog.text)
+    limiter.release(permit, OK)
+    await wait_until(lambda: limiter._releaser is None)
+    assert caplog.text.count("expired before they were renewed") == 1
+
+
 async def test_a_dead_workers_leases_and_tickets_are_reclaimed(
     make: Callable[..., RedisLimiter], redis: aioredis.Redis
 ) -> None:

@@ -422,7 +422,10 @@ class RedisLimiter:
 
     async def _call(self, call: Callable[[], Awaitable[T]], seconds: float) -> T:
         try:
-            return await _bounded(call(), seconds)
+            # A backstop past the client's own socket timeouts (the limiter's client has
+            # redis_timeout): those fire first and close their connection; cancelling
+            # redis-py in the middle of connecting can leave the socket open.
+            return await _bounded(call(), seconds * 1.25 + 0.1)
         except (RedisError, OSError, TimeoutError, asyncio.TimeoutError) as exc:
             loop = asyncio.get_running_loop()
             if loop.time() >= self._down_until:
@@ -539,8 +542,11 @@ class RedisLimiter:
             self._fail_waiters(exc)
             return
         wait_ms, states = out[0], out[1 : 1 + len(waiting)]
-        # Given back while the script ran is not lost: still held here and gone from Redis is.
-        lost = sum(_text(lease) in self._held for lease in out[1 + len(waiting) :])
+        # Given back while the script ran is not lost: still held here and gone from Redis is
+        # (reported once: it is not renewed again; its request goes on).
+        gone = {_text(lease) for lease in out[1 + len(waiting) :]} & self._held
+        self._held -= gone
+        lost = len(gone)
         self._next_expiry = float("inf")
         self._note_expiry(wait_ms)
         if lost:
