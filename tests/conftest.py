@@ -4,11 +4,12 @@ bounded wait for conditions (tests never sleep and hope)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
 
+from tests.redis_support import RedisServer
 from twilio_async import Client, RetryPolicy
 from twilio_async.testing import FakeTwilio
 
@@ -56,3 +57,14 @@ def client_tasks() -> list[asyncio.Task[Any]]:
 def _code_file(task: asyncio.Task[Any]) -> str:
     code = getattr(task.get_coro(), "cr_code", None)
     return "" if code is None else code.co_filename.replace("\\", "/")
+
+
+@pytest.fixture
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A real redis-server of this test's own (tests/redis_support.py)."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

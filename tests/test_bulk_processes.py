@@ -18,9 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 async def run_processes(
-    fake: FakeTwilio, plan_source: str, journal: Path, count: int
+    fake: FakeTwilio,
+    plan_source: str,
+    journal: Path,
+    count: int,
+    client_options: str = "max_concurrency=4",
 ) -> list[dict[str, int]]:
-    """Run the job in ``count`` processes at once; each prints its summary's counts."""
+    """Run the job in ``count`` processes at once; each prints its summary's counts.
+    ``client_options``: the Client's keyword arguments beyond the fake's, as source."""
     script = textwrap.dedent(
         f"""
         import asyncio, json
@@ -29,7 +34,7 @@ async def run_processes(
 
         async def main():
             async with Client({fake.account_sid!r}, {fake.auth_token!r},
-                              base_url={fake.url!r}, max_concurrency=4) as client:
+                              base_url={fake.url!r}, {client_options}) as client:
                 job = BulkJob(client, {plan_source}, journal={str(journal)!r},
                               poll_interval=0.02, settle_time=0.05)
                 summary = await job.run()
