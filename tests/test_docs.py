@@ -31,6 +31,7 @@ PUBLIC_MODULES = [
     "twilio_async.errors",
     "twilio_async.retry",
     "twilio_async.limits",
+    "twilio_async.limits_redis",
     "twilio_async.models",
     "twilio_async.types",
     "twilio_async.resources.incoming_phone_numbers",
