@@ -175,10 +175,12 @@ class Account(_AccountScope):
 
     @property
     def incoming_phone_numbers(self) -> IncomingPhoneNumberList:
+        """This account's phone numbers (``client.accounts("AC…").incoming_phone_numbers``)."""
         return self.api.v2010.incoming_phone_numbers
 
     @property
     def available_phone_numbers(self) -> AvailablePhoneNumberCountryList:
+        """Numbers for sale, searched as this account (``.available_phone_numbers("US").local``)."""
         return self.api.v2010.available_phone_numbers
 
 
@@ -221,6 +223,37 @@ class Client:
     changes these per call. ``base_url`` sends every product to one origin (e.g. a local
     fake); ``api_base_url``, ``marketplace_base_url`` and ``preview_base_url`` override a
     single product.
+
+    Args:
+        account_sid: The account's ``AC…`` SID. Default: ``TWILIO_ACCOUNT_SID``.
+        auth_token: The account's auth token. Default: ``TWILIO_AUTH_TOKEN``; not needed
+            with an API key.
+        api_key: An API key's ``SK…`` SID, to sign in with instead of the auth token.
+            Default: ``TWILIO_API_KEY``.
+        api_secret: The API key's secret. Default: ``TWILIO_API_SECRET``.
+        region: A Twilio Region (``"au1"``, ``"ie1"``, ...). Default: ``TWILIO_REGION``.
+        edge: A Twilio Edge location (``"sydney"``, ``"dublin"``, ...). Default:
+            ``TWILIO_EDGE``.
+        allow_unknown_region: Accept a region or edge that is not among Twilio's documented
+            names (a newer one). Default: ``TWILIO_ALLOW_UNKNOWN_REGION=1``, else False.
+        base_url: One origin for every product (a local fake, a proxy). Default:
+            ``TWILIO_BASE_URL``.
+        api_base_url: The origin of ``api.twilio.com`` alone.
+        marketplace_base_url: The origin of ``marketplace.twilio.com`` alone.
+        preview_base_url: The origin of ``preview.twilio.com`` alone.
+        timeout: Seconds each attempt may take (or an ``aiohttp.ClientTimeout``).
+        total_timeout: Seconds a whole call may take, retries and waits included; None
+            for no bound.
+        max_concurrency: The most requests in flight at once (default 50).
+        adaptive_concurrency: Move the limit in use below ``max_concurrency`` by Twilio's
+            answers (default True).
+        limiter: A :class:`~twilio_async.limits.Limiter` to take permits from instead of
+            the client's own (not with ``max_concurrency`` or ``adaptive_concurrency``).
+        max_response_size: The most bytes a response body may have.
+        retry: The retry rules (default ``RetryPolicy()``).
+        session: An ``aiohttp.ClientSession`` to send with; the client never closes it.
+        user_agent_extra: Text added to the ``User-Agent`` header.
+        environ: A mapping read instead of ``os.environ``.
     """
 
     def __init__(
@@ -346,10 +379,12 @@ class Client:
 
     @property
     def closed(self) -> bool:
+        """Whether :meth:`close` has been called (a closed client sends nothing more)."""
         return self._transport.closed
 
     @property
     def retry(self) -> RetryPolicy:
+        """The :class:`RetryPolicy` every request follows."""
         return self._transport.retry
 
     @property
@@ -364,6 +399,8 @@ class Client:
 
     @property
     def max_response_size(self) -> int:
+        """The most bytes a response body may have (a larger one raises
+        ``ResponseTooLargeError``)."""
         return self._transport.max_response_size
 
     @property

@@ -1,8 +1,9 @@
 """Response body decoding: bytes in, plain Python data out (no models yet).
 
-JSON is decoded with orjson when it is installed (``pip install twilio-async[speedups]``),
-which halves the cost of reading a page, and with the standard library otherwise; both
-produce the same data. XML is the 2008-08-01 API's format and lives in :mod:`.xml`.
+JSON is decoded with orjson when it is installed (the ``speedups`` extra, ``pip install
+'.[speedups]'`` from a checkout), which halves the cost of reading a page, and with the
+standard library otherwise; both produce the same data. XML is the 2008-08-01 API's
+format and lives in :mod:`.xml`.
 """
 
 from __future__ import annotations

@@ -268,6 +268,8 @@ class LocalLimiter:
         return sum(not f.done() for f in self._waiters) + sum(not f.done() for f in self._retries)
 
     async def acquire(self, *, retry: bool = False, deadline: float | None = None) -> int:
+        """A permit (the controller's epoch, 0 without one): at once when one is free, else
+        in turn, retries first; see :meth:`Limiter.acquire`."""
         # Nobody waits while a permit is free (release hands it on at once), so a free
         # permit can be taken without looking at the queue.
         if self.in_flight < self._limit:
@@ -295,6 +297,7 @@ class LocalLimiter:
                 timer.cancel()
 
     def release(self, permit: int, outcome: Outcome) -> None:
+        """Give ``permit`` back; an adaptive limit learns from ``outcome`` (not from ``FAILED``)."""
         controller = self.controller
         if controller is not None and outcome is not Outcome.FAILED:
             self._learn(controller, permit, outcome)

@@ -330,6 +330,10 @@ class RedisLimiter:
     # -- the Limiter interface ----------------------------------------------------------------
 
     async def acquire(self, *, retry: bool = False, deadline: float | None = None) -> Permit:
+        """A lease from Redis (or, with ``fallback``, a local permit while Redis is down);
+        see :meth:`Limiter.acquire`. Raises :class:`LimiterUnavailableError` when closed or
+        when Redis cannot be reached without a ``fallback``.
+        """
         if self._closed:
             raise LimiterUnavailableError("the limiter was closed; nothing was sent")
         gate = await self._gate.acquire(retry=retry, deadline=deadline)
@@ -340,6 +344,7 @@ class RedisLimiter:
             raise
 
     def release(self, permit: Permit, outcome: Outcome) -> None:
+        """Give ``permit`` back: its lease goes back to Redis with the next round trip."""
         gate, lease = permit
         if lease is None:
             assert self._fallback is not None

@@ -80,6 +80,7 @@ class Page(Generic[M]):
 
     @property
     def has_next_page(self) -> bool:
+        """Whether Twilio linked a next page (:meth:`next_page` then fetches it)."""
         return self._next is not None
 
     async def next_page(self) -> Page[M] | None:
@@ -128,6 +129,8 @@ class PageSource(Generic[M]):
         return response.body
 
     def decode(self, url: URL, raw: bytes, *, links: bool = False) -> PageData:
+        """Decode a fetched page body: the codec, then the list's envelope (records and next
+        link)."""
         body = self.codec.decode(raw, method="GET", url=url)
         try:
             return self.paging.decode(
@@ -472,6 +475,8 @@ class RecordStream(AsyncIterator[M]):
         return self._records.__anext__()
 
     async def aclose(self) -> None:
+        """Stop the stream: a page request in flight is cancelled. ``async with`` or
+        ``contextlib.aclosing`` call it for you."""
         await self._records.aclose()
 
     @property

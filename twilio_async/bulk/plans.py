@@ -127,6 +127,7 @@ class Target:
 
     @classmethod
     def of(cls, value: TargetLike) -> Target:
+        """A ``Target`` from a SID, a model, an ``ItemResult`` or a ``Target``."""
         if isinstance(value, Target):
             return value
         if isinstance(value, IncomingPhoneNumber):
@@ -172,6 +173,7 @@ class NumberFilter:
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
     def canonical(self) -> dict[str, Any]:
+        """The filter as the journal stores and compares it (wire names and values)."""
         return {"filter": _wire(self.filters(), _INVENTORY_FILTERS), "account": self.account_sid}
 
 
@@ -327,11 +329,13 @@ class BuyNumbers:
         return tuple((first + step) % count for step in range(count))
 
     def settings_for(self, slot: int) -> Mapping[str, Any]:
+        """The settings of purchase ``slot``: ``settings``, then its ``per_number`` entry."""
         if self.per_number is None:
             return self.settings
         return {**self.settings, **self.per_number[slot]}
 
     def canonical(self) -> dict[str, Any]:
+        """The plan as the journal stores and compares it: a journal of another plan is refused."""
         return {
             "kind": self.kind,
             "count": self.count,
@@ -390,10 +394,12 @@ class UpdateNumbers:
                 raise _invalid("per_number", f"no settings for {bare[0]}")
 
     def settings_for(self, sid: str) -> Mapping[str, Any]:
+        """The settings for number ``sid``: ``settings``, then its ``per_number`` entry."""
         own = self.per_number.get(sid)
         return self.settings if own is None else {**self.settings, **own}
 
     def canonical(self) -> dict[str, Any]:
+        """The plan as the journal stores and compares it: a journal of another plan is refused."""
         return {
             "kind": self.kind,
             "targets": _targets_canonical(self.targets),
@@ -413,6 +419,7 @@ class ReleaseNumbers:
     kind: ClassVar[str] = "release"
 
     def canonical(self) -> dict[str, Any]:
+        """The plan as the journal stores and compares it: a journal of another plan is refused."""
         return {"kind": self.kind, "targets": _targets_canonical(self.targets)}
 
 

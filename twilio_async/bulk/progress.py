@@ -96,10 +96,12 @@ class Progress:
 
     @property
     def finished(self) -> int:
+        """Items done, skipped or failed."""
         return self.done + self.skipped + self.failed
 
     @property
     def remaining(self) -> int:
+        """Items not finished yet."""
         return self.total - self.finished
 
     @property
@@ -109,6 +111,8 @@ class Progress:
 
 
 class EventKind(str, enum.Enum):
+    """What an :class:`Event` reports (each member's comment says when it comes)."""
+
     STARTED = "started"  # the job began; progress counts what the journal held already
     SEARCHED = "searched"  # a search for numbers answered (message: how many were new)
     LISTED = "listed"  # a page of a NumberFilter's numbers was listed into the job
@@ -154,6 +158,7 @@ class JobStats:
 
     @classmethod
     def of(cls, counts: Mapping[str, int]) -> JobStats:
+        """Stats from a mapping of counts by field name (missing ones are 0)."""
         return cls(**{name: counts.get(name, 0) for name in attrs.fields_dict(cls)})
 
 
@@ -175,14 +180,17 @@ class JobSummary:
 
     @property
     def done(self) -> tuple[ItemResult, ...]:
+        """The items done by this job or an earlier run of it."""
         return self._in(ItemState.DONE)
 
     @property
     def skipped(self) -> tuple[ItemResult, ...]:
+        """The items skipped: nothing to do (an update in place, a number already released)."""
         return self._in(ItemState.SKIPPED)
 
     @property
     def failed(self) -> tuple[ItemResult, ...]:
+        """The items that failed, each with its ``error``."""
         return self._in(ItemState.FAILED)
 
     @property

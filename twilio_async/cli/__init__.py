@@ -1,6 +1,6 @@
 """``twilio-async``: a command line for number inventories, bulk jobs and Add-ons.
 
-Install it with the ``cli`` extra (``pip install 'twilio-async[cli]'``); run
+Install it with the ``cli`` extra (``pip install '.[cli]'`` from a checkout); run
 ``twilio-async --help``, or ``python -m twilio_async.cli``. Every command takes ``--fake``
 to work against the bundled fake Twilio, so it can be tried without an account.
 

@@ -56,6 +56,7 @@ class FrozenDict(dict[str, Any]):
     __slots__ = ()
 
     def _refuse(self, *_args: Any, **_kwargs: Any) -> Any:
+        """Refused: a ``FrozenDict`` is read-only (raises ``TypeError``)."""
         raise TypeError(f"{type(self).__name__} is read-only")
 
     __setitem__ = _refuse

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from typing_extensions import Required, TypedDict, Unpack
+from typing_extensions import Doc, Required, TypedDict, Unpack
 
 from ..envelopes import PagingV2010
 from ..hosts import Product
@@ -30,7 +30,9 @@ _ROOT = "/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers/{resource_sid}/
 class AssignedAddOnCreate(TypedDict, total=False):
     """Assign an installed Add-on (``XE…``) to the number."""
 
-    installed_add_on_sid: Required[Annotated[str, Sid("XE")]]
+    installed_add_on_sid: Required[
+        Annotated[str, Sid("XE"), Doc("The SID that identifies the Add-on installation.")]
+    ]
 
 
 class AssignedAddOnExtensionContext(Instance[AssignedAddOnExtension]):
@@ -65,6 +67,7 @@ class AssignedAddOnContext(Deletable[AssignedAddOn]):
 
     @property
     def extensions(self) -> AssignedAddOnExtensionList:
+        """The extensions of this Add-on on this number (list, or fetch one by ``XF…`` SID)."""
         return self._child(AssignedAddOnExtensionList, assigned_add_on_sid=self.sid)
 
 

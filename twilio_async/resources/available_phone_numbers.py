@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from typing_extensions import TypedDict, Unpack
+from typing_extensions import Doc, TypedDict, Unpack
 
 from ..envelopes import PagingV2010
 from ..errors import TwilioValidationError
@@ -58,6 +58,7 @@ class _SearchPattern:
     """
 
     allows_blank = False
+    what = "a pattern of 2-16 letters, digits and the wildcards * and %, '+' first, '$' last"
     _CHARACTERS = re.compile(r"[0-9A-Za-z*%+$]+")
 
     def check(self, param: str, value: str) -> None:
@@ -94,6 +95,7 @@ class _LatLong:
     """``near_lat_long``: ``"lat,long"`` in decimal degrees, e.g. ``"37.84,-122.46"``."""
 
     allows_blank = False
+    what = "'latitude,longitude' in decimal degrees, no spaces, e.g. '37.840699,-122.461853'"
     _NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
     def check(self, param: str, value: str) -> None:
@@ -118,6 +120,7 @@ class _Text:
     """A free-text filter (a place name, code or phone number): blank would match nothing."""
 
     allows_blank = False
+    what = "not blank"
 
     def check(self, param: str, value: str) -> None:
         if not value.strip():
@@ -142,24 +145,139 @@ class AvailablePhoneNumberFilters(TypedDict, total=False):
     Twilio's side.
     """
 
-    area_code: Annotated[int, _AREA_CODE]
-    contains: Annotated[str, _SearchPattern()]
-    sms_enabled: bool
-    mms_enabled: bool
-    voice_enabled: bool
-    fax_enabled: bool
-    exclude_all_address_required: bool
-    exclude_local_address_required: bool
-    exclude_foreign_address_required: bool
-    beta: bool
-    near_number: Annotated[str, E164]
-    near_lat_long: Annotated[str, _LatLong()]
-    distance: Annotated[int, Range(0, 500)]
-    in_postal_code: _LOCATION
-    in_region: _LOCATION
-    in_rate_center: _LOCATION
-    in_lata: _LOCATION
-    in_locality: _LOCATION
+    area_code: Annotated[
+        int,
+        _AREA_CODE,
+        Doc(
+            "The area code of the phone numbers to read. Applies to only phone numbers in the"
+            " US and Canada."
+        ),
+    ]
+    contains: Annotated[
+        str,
+        _SearchPattern(),
+        Doc(
+            "Matching pattern to identify phone numbers. This pattern can be between 2 and 16"
+            " characters long and allows all digits (0-9) and all non-diacritic latin "
+            "alphabet letters (a-z, A-Z). It accepts four meta-characters: `*`, `%`, `+`, "
+            "`$`. The `*` and `%` meta-characters can appear multiple times in the pattern. "
+            "To match wildcards at the beginning or end of the pattern, use `*` to match any "
+            "single character or `%` to match a sequence of characters. If you use the "
+            "wildcard patterns, it must include at least two non-meta-characters, and "
+            "wildcards cannot be used between non-meta-characters. To match the beginning of "
+            "a pattern, start the pattern with `+`. To match the end of the pattern, append "
+            "the pattern with `$`. These meta-characters can't be adjacent to each other."
+        ),
+    ]
+    sms_enabled: Annotated[
+        bool, Doc("Whether the phone numbers can receive text messages. Can be: `true` or `false`.")
+    ]
+    mms_enabled: Annotated[
+        bool, Doc("Whether the phone numbers can receive MMS messages. Can be: `true` or `false`.")
+    ]
+    voice_enabled: Annotated[
+        bool, Doc("Whether the phone numbers can receive calls. Can be: `true` or `false`.")
+    ]
+    fax_enabled: Annotated[
+        bool, Doc("Whether the phone numbers can receive faxes. Can be: `true` or `false`.")
+    ]
+    exclude_all_address_required: Annotated[
+        bool,
+        Doc(
+            "Whether to exclude phone numbers that require an "
+            "[Address](https://www.twilio.com/docs/usage/api/address). Can be: `true` or "
+            "`false` and the default is `false`."
+        ),
+    ]
+    exclude_local_address_required: Annotated[
+        bool,
+        Doc(
+            "Whether to exclude phone numbers that require a local "
+            "[Address](https://www.twilio.com/docs/usage/api/address). Can be: `true` or "
+            "`false` and the default is `false`."
+        ),
+    ]
+    exclude_foreign_address_required: Annotated[
+        bool,
+        Doc(
+            "Whether to exclude phone numbers that require a foreign "
+            "[Address](https://www.twilio.com/docs/usage/api/address). Can be: `true` or "
+            "`false` and the default is `false`."
+        ),
+    ]
+    beta: Annotated[
+        bool,
+        Doc(
+            "Whether to read phone numbers that are new to the Twilio platform. Can be: "
+            "`true` or `false` and the default is `true`."
+        ),
+    ]
+    near_number: Annotated[
+        str,
+        E164,
+        Doc(
+            "Given a phone number, find a geographically close number within `distance` "
+            "miles. Distance defaults to 25 miles. Applies to only phone numbers in the US "
+            "and Canada."
+        ),
+    ]
+    near_lat_long: Annotated[
+        str,
+        _LatLong(),
+        Doc(
+            "Given a latitude/longitude pair `lat,long` find geographically close numbers "
+            "within `distance` miles. Applies to only phone numbers in the US and Canada."
+        ),
+    ]
+    distance: Annotated[
+        int,
+        Range(0, 500),
+        Doc(
+            "The search radius, in miles, for a `near_` query. Can be up to `500` and the "
+            "default is `25`. Applies to only phone numbers in the US and Canada."
+        ),
+    ]
+    in_postal_code: Annotated[
+        _LOCATION,
+        Doc(
+            "Limit results to a particular postal code. Given a phone number, search within "
+            "the same postal code as that number. Applies to only phone numbers in the US and"
+            " Canada."
+        ),
+    ]
+    in_region: Annotated[
+        _LOCATION,
+        Doc(
+            "Limit results to a particular region, state, or province. Given a phone number, "
+            "search within the same region as that number. Applies to only phone numbers in "
+            "the US and Canada."
+        ),
+    ]
+    in_rate_center: Annotated[
+        _LOCATION,
+        Doc(
+            "Limit results to a specific rate center, or given a phone number search within "
+            "the same rate center as that number. Requires `in_lata` to be set as well. "
+            "Applies to only phone numbers in the US and Canada."
+        ),
+    ]
+    in_lata: Annotated[
+        _LOCATION,
+        Doc(
+            "Limit results to a specific local access and transport area "
+            "([LATA](https://en.wikipedia.org/wiki/Local_access_and_transport_area)). Given a"
+            " phone number, search within the same "
+            "[LATA](https://en.wikipedia.org/wiki/Local_access_and_transport_area) as that "
+            "number. Applies to only phone numbers in the US and Canada."
+        ),
+    ]
+    in_locality: Annotated[
+        _LOCATION,
+        Doc(
+            "Limit results to a particular locality or city. Given a phone number, search "
+            "within the same Locality as that number."
+        ),
+    ]
 
 
 _FILTERS = schema(
@@ -336,30 +454,37 @@ class AvailablePhoneNumberCountryContext(Instance[AvailablePhoneNumberCountry]):
 
     @property
     def local(self) -> AvailableLocalList:
+        """Search local (geographic) numbers for sale in this country."""
         return self._child(AvailableLocalList)
 
     @property
     def toll_free(self) -> AvailableTollFreeList:
+        """Search toll-free numbers for sale in this country."""
         return self._child(AvailableTollFreeList)
 
     @property
     def mobile(self) -> AvailableMobileList:
+        """Search mobile numbers for sale in this country."""
         return self._child(AvailableMobileList)
 
     @property
     def national(self) -> AvailableNationalList:
+        """Search national numbers for sale in this country."""
         return self._child(AvailableNationalList)
 
     @property
     def voip(self) -> AvailableVoipList:
+        """Search VoIP numbers for sale in this country."""
         return self._child(AvailableVoipList)
 
     @property
     def shared_cost(self) -> AvailableSharedCostList:
+        """Search shared-cost numbers for sale in this country."""
         return self._child(AvailableSharedCostList)
 
     @property
     def machine_to_machine(self) -> AvailableMachineToMachineList:
+        """Search machine-to-machine numbers for sale in this country."""
         return self._child(AvailableMachineToMachineList)
 
 

@@ -34,6 +34,7 @@ from ..pagination import (
 )
 from ..params import ParamSchema, check_utf8, unknown_keyword, validate_sid
 from ..transport import Request, Transport
+from .operation_docs import document_operations
 
 __all__ = [
     "AwaitedAlias",
@@ -73,6 +74,7 @@ class Endpoint:
     ) -> URL:
         # Every placeholder value has passed a SID check; quoting is defence in depth so
         # that no value can ever add a path segment.
+        """The URL of this endpoint on ``hosts``, its placeholders filled from ``params``."""
         path = self.path.format_map({k: _quote(v, "") for k, v in params.items()})
         raw_query = "&".join(f"{_quote(k, '')}={_quote(v, '*')}" for k, v in query)
         return hosts.url(self.product, path, raw_query)
@@ -103,6 +105,7 @@ class Mount:
     to_root: str
 
     def apply(self, endpoint: Endpoint) -> Endpoint:
+        """``endpoint`` as this mount serves it (unchanged if of another product)."""
         return _mounted(endpoint, self)
 
 
@@ -214,6 +217,10 @@ class Resource:
     __slots__ = ("_mount", "_path", "_requester")
 
     _endpoint: ClassVar[Endpoint]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        document_operations(cls)  # help() shows each keyword argument of its operations
 
     def __init__(
         self, requester: Requester, path: Mapping[str, str], mount: Mount | None = None
@@ -478,6 +485,7 @@ class Instance(Resource, Generic[M]):
 
     @property
     def sid(self) -> str:
+        """The SID this resource is addressed by."""
         return self._path[self._sid_key]
 
     def _url(self) -> URL:

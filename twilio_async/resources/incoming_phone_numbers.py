@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from typing_extensions import Required, TypedDict, Unpack
+from typing_extensions import Doc, Required, TypedDict, Unpack
 
 from ..envelopes import PagingV2010
 from ..hosts import Product
@@ -40,56 +40,260 @@ __all__ = [
 class NumberConfiguration(TypedDict, total=False):
     """Settings accepted by create and update alike. ``""`` clears a URL or SID."""
 
-    api_version: str
-    friendly_name: Annotated[str, MaxLength(64)]
-    voice_url: Webhook
-    voice_method: WebhookMethod
-    voice_fallback_url: Webhook
-    voice_fallback_method: WebhookMethod
-    voice_caller_id_lookup: bool
-    voice_application_sid: Annotated[str, Sid("AP")]
-    voice_receive_mode: VoiceReceiveMode | Literal["voice", "fax"]
-    sms_url: Webhook
-    sms_method: WebhookMethod
-    sms_fallback_url: Webhook
-    sms_fallback_method: WebhookMethod
-    sms_application_sid: Annotated[str, Sid("AP")]
-    status_callback: Webhook
-    status_callback_method: WebhookMethod
-    emergency_status: EmergencyStatus | Literal["Active", "Inactive"]
-    emergency_address_sid: Annotated[str, Sid("AD")]
-    trunk_sid: Annotated[str, Sid("TK")]
-    identity_sid: Annotated[str, Sid("RI")]
-    address_sid: Annotated[str, Sid("AD")]
-    bundle_sid: Annotated[str, Sid("BU")]
+    api_version: Annotated[
+        str,
+        Doc(
+            "The API version to use for incoming calls made to the new phone number. The "
+            "default is `2010-04-01`."
+        ),
+    ]
+    friendly_name: Annotated[
+        str,
+        MaxLength(64),
+        Doc(
+            "A descriptive string that you created to describe the new phone number. It can "
+            "be up to 64 characters long. By default, this is a formatted version of the new "
+            "phone number."
+        ),
+    ]
+    voice_url: Annotated[
+        Webhook,
+        Doc(
+            "The URL that we should call to answer a call to the new phone number. The "
+            "`voice_url` will not be called if a `voice_application_sid` or a `trunk_sid` is "
+            "set."
+        ),
+    ]
+    voice_method: Annotated[
+        WebhookMethod,
+        Doc(
+            "The HTTP method that we should use to call `voice_url`. Can be: `GET` or `POST` "
+            "and defaults to `POST`."
+        ),
+    ]
+    voice_fallback_url: Annotated[
+        Webhook,
+        Doc(
+            "The URL that we should call when an error occurs retrieving or executing the "
+            "TwiML requested by `url`."
+        ),
+    ]
+    voice_fallback_method: Annotated[
+        WebhookMethod,
+        Doc(
+            "The HTTP method that we should use to call `voice_fallback_url`. Can be: `GET` "
+            "or `POST` and defaults to `POST`."
+        ),
+    ]
+    voice_caller_id_lookup: Annotated[
+        bool,
+        Doc(
+            "Whether to lookup the caller's name from the CNAM database and post it to your "
+            "app. Can be: `true` or `false` and defaults to `false`."
+        ),
+    ]
+    voice_application_sid: Annotated[
+        str,
+        Sid("AP"),
+        Doc(
+            "The SID of the application we should use to handle calls to the new phone "
+            "number. If a `voice_application_sid` is present, we ignore all of the voice urls"
+            " and use only those set on the application. Setting a `voice_application_sid` "
+            "will automatically delete your `trunk_sid` and vice versa."
+        ),
+    ]
+    voice_receive_mode: Annotated[
+        VoiceReceiveMode | Literal["voice", "fax"],
+        Doc(
+            "The configuration parameter for the new phone number to receive incoming voice "
+            "calls or faxes. Can be: `fax` or `voice` and defaults to `voice`."
+        ),
+    ]
+    sms_url: Annotated[
+        Webhook,
+        Doc("The URL we should call when the new phone number receives an incoming SMS message."),
+    ]
+    sms_method: Annotated[
+        WebhookMethod,
+        Doc(
+            "The HTTP method that we should use to call `sms_url`. Can be: `GET` or `POST` "
+            "and defaults to `POST`."
+        ),
+    ]
+    sms_fallback_url: Annotated[
+        Webhook,
+        Doc(
+            "The URL that we should call when an error occurs while requesting or executing "
+            "the TwiML defined by `sms_url`."
+        ),
+    ]
+    sms_fallback_method: Annotated[
+        WebhookMethod,
+        Doc(
+            "The HTTP method that we should use to call `sms_fallback_url`. Can be: `GET` or "
+            "`POST` and defaults to `POST`."
+        ),
+    ]
+    sms_application_sid: Annotated[
+        str,
+        Sid("AP"),
+        Doc(
+            "The SID of the application that should handle SMS messages sent to the new phone"
+            " number. If an `sms_application_sid` is present, we ignore all of the "
+            "`sms_*_url` urls and use those set on the application."
+        ),
+    ]
+    status_callback: Annotated[
+        Webhook,
+        Doc(
+            "The URL we should call using the `status_callback_method` to send status "
+            "information to your application."
+        ),
+    ]
+    status_callback_method: Annotated[
+        WebhookMethod,
+        Doc(
+            "The HTTP method we should use to call `status_callback`. Can be: `GET` or `POST`"
+            " and defaults to `POST`."
+        ),
+    ]
+    emergency_status: Annotated[
+        EmergencyStatus | Literal["Active", "Inactive"],
+        Doc(
+            "The parameter displays if emergency calling is enabled for this number. Active "
+            "numbers may place emergency calls by dialing valid emergency numbers for the "
+            "country."
+        ),
+    ]
+    emergency_address_sid: Annotated[
+        str,
+        Sid("AD"),
+        Doc(
+            "The SID of the emergency address configuration to use for emergency calling from"
+            " the new phone number."
+        ),
+    ]
+    trunk_sid: Annotated[
+        str,
+        Sid("TK"),
+        Doc(
+            "The SID of the Trunk we should use to handle calls to the new phone number. If a"
+            " `trunk_sid` is present, we ignore all of the voice urls and voice applications "
+            "and use only those set on the Trunk. Setting a `trunk_sid` will automatically "
+            "delete your `voice_application_sid` and vice versa."
+        ),
+    ]
+    identity_sid: Annotated[
+        str,
+        Sid("RI"),
+        Doc(
+            "The SID of the Identity resource that we should associate with the new phone "
+            "number. Some regions require an identity to meet local regulations."
+        ),
+    ]
+    address_sid: Annotated[
+        str,
+        Sid("AD"),
+        Doc(
+            "The SID of the Address resource we should associate with the new phone number. "
+            "Some regions require addresses to meet local regulations."
+        ),
+    ]
+    bundle_sid: Annotated[
+        str,
+        Sid("BU"),
+        Doc(
+            "The SID of the Bundle resource that you associate with the phone number. Some "
+            "regions require a Bundle to meet local Regulations."
+        ),
+    ]
 
 
 class IncomingPhoneNumberCreate(NumberConfiguration, total=False):
     """Provision a number: exactly one of ``phone_number`` (E.164) or ``area_code``."""
 
-    phone_number: Annotated[str, E164]
-    area_code: Annotated[str, AreaCode]
+    phone_number: Annotated[
+        str,
+        E164,
+        Doc(
+            "The phone number to purchase specified in "
+            "[E.164](https://www.twilio.com/docs/glossary/what-e164) format. E.164 phone "
+            "numbers consist of a + followed by the country code and subscriber number "
+            "without punctuation characters. For example, +14155551234."
+        ),
+    ]
+    area_code: Annotated[
+        str,
+        AreaCode,
+        Doc(
+            "The desired area code for your new incoming phone number. Can be any "
+            "three-digit, US or Canada area code. We will provision an available phone number"
+            " within this area code for you. **You must provide an `area_code` or a "
+            "`phone_number`.** (US and Canada only)."
+        ),
+    ]
 
 
 class IncomingPhoneNumberTypeCreate(NumberConfiguration, total=False):
     """Provision a Local, TollFree or Mobile number: ``phone_number`` is required."""
 
-    phone_number: Required[Annotated[str, E164]]
+    phone_number: Required[
+        Annotated[
+            str,
+            E164,
+            Doc(
+                "The phone number to purchase specified in "
+                "[E.164](https://www.twilio.com/docs/glossary/what-e164) format. E.164 phone "
+                "numbers consist of a + followed by the country code and subscriber number "
+                "without punctuation characters. For example, +14155551234."
+            ),
+        ]
+    ]
 
 
 class IncomingPhoneNumberUpdate(NumberConfiguration, total=False):
     """Change a number's settings; ``account_sid`` moves it to another (sub)account."""
 
-    account_sid: Annotated[str, Sid("AC", clearable=False)]
+    account_sid: Annotated[
+        str,
+        Sid("AC", clearable=False),
+        Doc(
+            "The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that "
+            "created the IncomingPhoneNumber resource to update. For more information, see "
+            "[Exchanging Numbers Between "
+            "Subaccounts](https://www.twilio.com/docs/iam/api/subaccounts#exchanging-numbers)."
+        ),
+    ]
 
 
 class IncomingPhoneNumberFilters(TypedDict, total=False):
     """List filters. ``phone_number`` may be partial and use ``*`` for any digit."""
 
-    beta: bool
-    friendly_name: str
-    phone_number: Annotated[str, PhoneNumberPattern]
-    origin: Literal["twilio", "hosted"]
+    beta: Annotated[
+        bool,
+        Doc(
+            "Whether to include phone numbers new to the Twilio platform. Can be: `true` or "
+            "`false` and the default is `true`."
+        ),
+    ]
+    friendly_name: Annotated[
+        str, Doc("A string that identifies the IncomingPhoneNumber resources to read.")
+    ]
+    phone_number: Annotated[
+        str,
+        PhoneNumberPattern,
+        Doc(
+            "The phone numbers of the IncomingPhoneNumber resources to read. You can specify "
+            "partial numbers and use '*' as a wildcard for any digit."
+        ),
+    ]
+    origin: Annotated[
+        Literal["twilio", "hosted"],
+        Doc(
+            "Whether to include phone numbers based on their origin. Can be: `twilio` or "
+            "`hosted`. By default, phone numbers of all origin are included."
+        ),
+    ]
 
 
 _ROOT = "/2010-04-01/Accounts/{account_sid}/IncomingPhoneNumbers"
@@ -256,12 +460,18 @@ class IncomingPhoneNumberList(
 
     @property
     def local(self) -> LocalList:
+        """Local numbers only (``IncomingPhoneNumbers/Local``): list them, or buy one by
+        ``phone_number``."""
         return self._child(LocalList)
 
     @property
     def toll_free(self) -> TollFreeList:
+        """Toll-free numbers only (``IncomingPhoneNumbers/TollFree``): list them, or buy one by
+        ``phone_number``."""
         return self._child(TollFreeList)
 
     @property
     def mobile(self) -> MobileList:
+        """Mobile numbers only (``IncomingPhoneNumbers/Mobile``): list them, or buy one by
+        ``phone_number``."""
         return self._child(MobileList)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from typing_extensions import Required, TypedDict, Unpack
+from typing_extensions import Doc, Required, TypedDict, Unpack
 
 from ..envelopes import PagingV2008
 from ..hosts import Product
@@ -39,27 +39,97 @@ __all__ = [
 class VoiceSettingsV2008(TypedDict, total=False):
     """Settings every 2008 write accepts (besides ``url``). ``""`` clears a URL."""
 
-    friendly_name: Annotated[str, MaxLength(64)]
-    method: WebhookMethod
-    voice_fallback_url: Webhook
-    voice_fallback_method: WebhookMethod
-    voice_caller_id_lookup: bool
+    friendly_name: Annotated[
+        str,
+        MaxLength(64),
+        Doc(
+            "A human readable description of the new incoming phone number resource, with "
+            "maximum length 64 characters. Ex.: 'Company Support Line'. Defaults to a nicely "
+            "formatted version of the PhoneNumber."
+        ),
+    ]
+    method: Annotated[
+        WebhookMethod,
+        Doc(
+            "The HTTP method that should be used to request the URL. Must be either GET or "
+            "POST. Ex.: 'GET'. Defaults to POST."
+        ),
+    ]
+    voice_fallback_url: Annotated[
+        Webhook,
+        Doc(
+            "A URL that Twilio will request if an error occurs requesting or executing the "
+            "TwiML defined by \"Url\". Ex : 'http://mycompany.com/errorHandler.php'"
+        ),
+    ]
+    voice_fallback_method: Annotated[
+        WebhookMethod,
+        Doc(
+            "The HTTP method that should be used to request the VoiceFallbackUrl. Must be "
+            "either GET or POST. Ex.: 'GET'. Defaults to POST."
+        ),
+    ]
+    voice_caller_id_lookup: Annotated[
+        bool,
+        Doc(
+            "Do a lookup of a caller's name from the CNAM database and post it to your app. "
+            "true or false"
+        ),
+    ]
 
 
 class SmsSettingsV2008(TypedDict, total=False):
     """The SMS webhooks. Toll-free numbers have none in this API."""
 
-    sms_url: Webhook
-    sms_method: WebhookMethod
-    sms_fallback_url: Webhook
-    sms_fallback_method: WebhookMethod
+    sms_url: Annotated[
+        Webhook,
+        Doc(
+            "The URL that Twilio should request when somebody sends an SMS to the new phone "
+            "number. Ex: 'http://mycompany.com/handleSms.php'"
+        ),
+    ]
+    sms_method: Annotated[
+        WebhookMethod,
+        Doc(
+            "The HTTP method that should be used to request the SmsUrl. Must be either GET or"
+            " POST. Ex.: 'GET'. Defaults to POST."
+        ),
+    ]
+    sms_fallback_url: Annotated[
+        Webhook,
+        Doc(
+            "A URL that Twilio will request if an error occurs requesting or executing the "
+            "TwiML defined by \"SmsUrl\". Ex : 'http://mycompany.com/errorHandler.php'"
+        ),
+    ]
+    sms_fallback_method: Annotated[
+        WebhookMethod,
+        Doc(
+            "The HTTP method that should be used to request the SmsFallbackUrl. Must be "
+            "either GET or POST. Ex.: 'GET'. Defaults to POST."
+        ),
+    ]
 
 
 class TollFreeCreateV2008(VoiceSettingsV2008, total=False):
     """Provision a toll-free number, in ``area_code`` (e.g. ``"866"``) or any if omitted."""
 
-    area_code: Annotated[str, AreaCode]
-    url: Webhook
+    area_code: Annotated[
+        str,
+        AreaCode,
+        Doc(
+            "The area code in which you'd like a new incoming phone number. Any three digit, "
+            "US area code is valid. If not supplied, Twilio will find a phone number anywhere"
+            " in the United States."
+        ),
+    ]
+    url: Annotated[
+        Webhook,
+        Doc(
+            "The URL that Twilio should request when somebody dials the new phone number. "
+            "Ex.: 'http://mycompany.com/handleNewCall.php'"
+        ),
+    ]
 
 
 class LocalCreateV2008(TollFreeCreateV2008, SmsSettingsV2008, total=False):
@@ -69,13 +139,25 @@ class LocalCreateV2008(TollFreeCreateV2008, SmsSettingsV2008, total=False):
 class IncomingPhoneNumberUpdateV2008(VoiceSettingsV2008, SmsSettingsV2008, total=False):
     """Change a number's settings; the 2008 API requires ``url`` on every update."""
 
-    url: Required[Webhook]
+    url: Required[
+        Annotated[
+            Webhook,
+            Doc(
+                "The URL that Twilio should request when somebody dials the new phone number. "
+                "Ex.: 'http://mycompany.com/handleNewCall.php'"
+            ),
+        ]
+    ]
 
 
 class IncomingPhoneNumberFiltersV2008(TypedDict, total=False):
     """List filters: ``phone_number`` is the 10-digit number (``"4158675309"``)."""
 
-    phone_number: Annotated[str, NationalNumber]
+    phone_number: Annotated[
+        str,
+        NationalNumber,
+        Doc("Only the number with exactly these 10 digits (e.g. '4158675309')."),
+    ]
 
 
 _ROOT = "/2008-08-01/Accounts/{account_sid}/IncomingPhoneNumbers"
@@ -225,8 +307,12 @@ class IncomingPhoneNumberListV2008(
 
     @property
     def local(self) -> LocalListV2008:
+        """Local numbers only (``IncomingPhoneNumbers/Local``): list them, or buy one by
+        ``area_code``."""
         return self._child(LocalListV2008)
 
     @property
     def toll_free(self) -> TollFreeListV2008:
+        """Toll-free numbers only (``IncomingPhoneNumbers/TollFree``): list them, or buy one by
+        ``area_code``."""
         return self._child(TollFreeListV2008)

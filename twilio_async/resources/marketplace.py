@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from typing_extensions import Required, TypedDict, Unpack, deprecated
+from typing_extensions import Doc, Required, TypedDict, Unpack, deprecated
 
 from ..envelopes import PagingV1
 from ..hosts import Product
@@ -61,23 +61,49 @@ class InstalledAddOnCreate(TypedDict, total=False):
     JSON object. ``unique_name`` must be unique within the account.
     """
 
-    available_add_on_sid: Required[Annotated[str, Sid("XB")]]
-    accept_terms_of_service: Required[bool]
-    configuration: Configuration
-    unique_name: str
+    available_add_on_sid: Required[
+        Annotated[str, Sid("XB"), Doc("The SID of the AvaliableAddOn to install.")]
+    ]
+    accept_terms_of_service: Required[
+        Annotated[bool, Doc("Whether the Terms of Service were accepted.")]
+    ]
+    configuration: Annotated[
+        Configuration,
+        Doc("The JSON object that represents the configuration of the new Add-on being installed."),
+    ]
+    unique_name: Annotated[
+        str,
+        Doc(
+            "An application-defined string that uniquely identifies the resource. This value "
+            "must be unique within the Account."
+        ),
+    ]
 
 
 class InstalledAddOnUpdate(TypedDict, total=False):
     """Replace the configuration and/or rename the install."""
 
-    configuration: Configuration
-    unique_name: str
+    configuration: Annotated[
+        Configuration,
+        Doc(
+            "Valid JSON object that conform to the configuration schema exposed by the "
+            "associated AvailableAddOn resource. This is only required by Add-ons that need "
+            "to be configured"
+        ),
+    ]
+    unique_name: Annotated[
+        str,
+        Doc(
+            "An application-defined string that uniquely identifies the resource. This value "
+            "must be unique within the Account."
+        ),
+    ]
 
 
 class InstalledAddOnExtensionUpdate(TypedDict, total=False):
     """Turn an extension on or off."""
 
-    enabled: Required[bool]
+    enabled: Required[Annotated[bool, Doc("Whether the Extension should be invoked.")]]
 
 
 # -- the catalog ----------------------------------------------------------------------------
@@ -119,6 +145,7 @@ class AvailableAddOnContext(Instance[AvailableAddOn]):
 
     @property
     def extensions(self) -> AvailableAddOnExtensionList:
+        """The extensions of this Add-on listing (list, or fetch one by ``XF…`` SID)."""
         return self._child(AvailableAddOnExtensionList, available_add_on_sid=self.sid)
 
 
@@ -197,6 +224,8 @@ class InstalledAddOnContext(Deletable[InstalledAddOn]):
 
     @property
     def extensions(self) -> InstalledAddOnExtensionList:
+        """The extensions of this install: list them, or
+        ``extensions("XF…").update(enabled=...)``."""
         return self._child(InstalledAddOnExtensionList, installed_add_on_sid=self.sid)
 
 

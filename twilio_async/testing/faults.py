@@ -64,6 +64,7 @@ class Fault:
         self._draws = random.Random(self.seed)
 
     def matches(self, request: web.Request) -> bool:
+        """Whether ``request`` has this fault's method and path (not counting it)."""
         return _matches(self.method, self.path, request)
 
     def take(self, request: web.Request) -> bool:
@@ -81,6 +82,7 @@ class Fault:
 
     @property
     def used_up(self) -> bool:
+        """Whether the fault has taken all the ``times`` requests it was given."""
         return self.times is not None and self.times <= 0
 
 
@@ -93,4 +95,5 @@ class Latency:
     path: str | None = None
 
     def matches(self, request: web.Request) -> bool:
+        """Whether ``request`` has this latency's method and path."""
         return _matches(self.method, self.path, request)

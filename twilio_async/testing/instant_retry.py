@@ -31,6 +31,7 @@ class InstantRetry(RetryPolicy):
         retry_after: float | None,
         rng: random.Random | None = None,
     ) -> float | None:
+        """The production decision for a status, with any wait made 0."""
         delay = super().delay_for_status(
             method=method,
             status=status,
@@ -48,6 +49,7 @@ class InstantRetry(RetryPolicy):
         retry_number: int,
         rng: random.Random | None = None,
     ) -> float | None:
+        """The production decision for a failed attempt, with any wait made 0."""
         delay = super().delay_for_failure(
             method=method, request_sent=request_sent, retry_number=retry_number, rng=rng
         )

@@ -37,9 +37,11 @@ class RecordedRequest:
     status: int | None = None
 
     def form_dict(self) -> dict[str, str]:
+        """The form body as a dict (the last value of a repeated name)."""
         return dict(self.form)
 
     def query_dict(self) -> dict[str, str]:
+        """The query as a dict (the last value of a repeated name)."""
         return dict(self.query)
 
     @property

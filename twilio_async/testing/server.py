@@ -147,14 +147,18 @@ class FakeTwilio:
 
     @property
     def account_sid(self) -> str:
+        """The main account's SID (``Client(fake.account_sid, fake.auth_token)``)."""
         return self.account.sid
 
     @property
     def auth_token(self) -> str:
+        """The main account's auth token."""
         return self.account.auth_token
 
     @property
     def url(self) -> str:
+        """The fake's base URL, ``http://127.0.0.1:<port>`` (raises ``RuntimeError`` before
+        :meth:`start`)."""
         if self._runner is None:
             raise RuntimeError("FakeTwilio is not started")
         return f"http://{self.host}:{self.port}"
@@ -301,6 +305,7 @@ class FakeTwilio:
     # -- what arrived -----------------------------------------------------------------------
 
     def requests_to(self, method: str, path_part: str = "") -> list[RecordedRequest]:
+        """The recorded requests with this method whose path contains ``path_part``."""
         return [r for r in self.requests if r.method == method and path_part in r.path]
 
     def purchases_per_number(self, *, handled_only: bool = True) -> Counter[str]:
@@ -461,6 +466,7 @@ class FakeTwilio:
 
     async def start(self) -> FakeTwilio:
         # A fake need not wait for slow (fault-delayed) handlers when it shuts down.
+        """Start serving on ``host``:``port`` (0: a free port) on this event loop."""
         runner = web.AppRunner(
             self.app, access_log=None, handle_signals=False, shutdown_timeout=0.1
         )
@@ -475,6 +481,7 @@ class FakeTwilio:
         return self
 
     async def close(self) -> None:
+        """Stop serving (``async with FakeTwilio()`` does it for you)."""
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()

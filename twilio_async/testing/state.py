@@ -72,6 +72,7 @@ class FakeState:
         auth_token: str | None = None,
         parent_sid: str | None = None,
     ) -> FakeAccount:
+        """Create an account (a subaccount of ``parent_sid``, if given) and return it."""
         account = FakeAccount(
             sid=sid or new_sid("AC"),
             auth_token=auth_token or new_secret(),
@@ -81,6 +82,7 @@ class FakeState:
         return account
 
     def add_api_key(self, account_sid: str) -> tuple[str, str]:
+        """Create an API key for ``account_sid``: its ``SK…`` SID and secret."""
         key, secret = new_sid("SK"), new_secret()
         self.api_keys[key] = (secret, account_sid)
         return key, secret
@@ -107,6 +109,7 @@ class FakeState:
     # -- numbers --------------------------------------------------------------------------
 
     def owned_number(self, phone_number: str) -> dict[str, Any] | None:
+        """The record of the owned number ``phone_number`` (E.164), or None."""
         return next((n for n in self.numbers.values() if n["phone_number"] == phone_number), None)
 
     @property
@@ -178,12 +181,14 @@ class FakeState:
             _set_owner(record, owner)
 
     def release_number(self, sid: str) -> dict[str, Any] | None:
+        """Release number ``sid`` (unassigning its Add-ons): its record, or None if not owned."""
         record = self.numbers.pop(sid, None)
         if record is not None:
             self.marketplace.number_released(record)
         return record
 
     def numbers_of(self, account_sid: str) -> list[dict[str, Any]]:
+        """The records of the numbers ``account_sid`` owns."""
         return [n for n in self.numbers.values() if n["account_sid"] == account_sid]
 
 
