@@ -47,7 +47,8 @@ try:
     from redis.exceptions import RedisError
 except ImportError as exc:  # pragma: no cover - the extra not installed
     raise ImportError(
-        "twilio_async.limits_redis needs the redis package: pip install 'twilio-async[redis]'"
+        "twilio_async.limits_redis needs the redis package: install the redis extra"
+        " (pip install '.[redis]' in a checkout of twilio_async)"
     ) from exc
 
 if TYPE_CHECKING:

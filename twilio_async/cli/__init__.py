@@ -40,7 +40,10 @@ def main() -> None:
     """The ``twilio-async`` console script."""
     missing = [name for name in _EXTRA if importlib.util.find_spec(name) is None]
     if missing:
-        sys.exit(f"twilio-async needs {' and '.join(missing)}: pip install 'twilio-async[cli]'")
+        sys.exit(
+            f"twilio-async needs {' and '.join(missing)}: install the cli extra"
+            " (pip install '.[cli]' in a checkout of twilio_async)"
+        )
     from .app import COMPLETE_VAR, PROG, cli
 
     cli.main(prog_name=PROG, complete_var=COMPLETE_VAR)
