@@ -146,6 +146,7 @@ async def test_workers_never_hold_more_than_the_capacity_between_them(
 ) -> None:
     limiters = [make(capacity=3) for _ in range(4)]
     holding = peak = done = 0
+    filled = asyncio.Event()  # holders keep their permits until the capacity is reached once
 
     async def worker(limiter: RedisLimiter) -> None:
         nonlocal holding, peak, done
@@ -153,7 +154,9 @@ async def test_workers_never_hold_more_than_the_capacity_between_them(
             permit = await limiter.acquire()
             holding += 1
             peak = max(peak, holding)
-            await asyncio.sleep(0)
+            if holding == 3:
+                filled.set()
+            await filled.wait()
             holding -= 1
             limiter.release(permit, OK)
             done += 1
