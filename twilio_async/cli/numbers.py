@@ -68,24 +68,15 @@ async def list_numbers(
     CSV and JSON Lines hold every field of every number. With --output or a pipe, a
     progress bar goes to standard error.
     """
-    from ..models import IncomingPhoneNumber
-
-    stream = session.client.incoming_phone_numbers.stream(
-        limit=limit,
-        page_size=page_size,
-        resume=resume,
-        **inventory_filters.take(filters),
-    )
-    return await write_stream(
+    return await _write_inventory(
         session,
-        stream,
+        limit,
+        page_size,
+        resume,
+        filters,
         format=resolve_format(format_, output, "table"),
         output=output,
-        model=IncomingPhoneNumber,
         columns=NUMBER_COLUMNS,
-        noun="numbers",
-        append=resume is not None,
-        total=limit,
     )
 
 
@@ -109,24 +100,41 @@ async def export_numbers(
     One row per number: its sid, phone_number and every setting. Edit it (or keep only
     the columns to change) and apply it.
     """
+    return await _write_inventory(
+        session,
+        limit,
+        page_size,
+        resume,
+        filters,
+        format=resolve_format(format_, output, "csv"),
+        output=output,
+        fields=EXPORT_FIELDS,
+    )
+
+
+async def _write_inventory(
+    session: Session,
+    limit: int | None,
+    page_size: int | None,
+    resume: str | None,
+    filters: dict[str, Any],
+    **shape: Any,
+) -> int:
+    """The account's numbers streamed to ``write_stream``: list and export differ only in
+    the shape of what is written (``format``, ``output``, ``columns`` or ``fields``)."""
     from ..models import IncomingPhoneNumber
 
     stream = session.client.incoming_phone_numbers.stream(
-        limit=limit,
-        page_size=page_size,
-        resume=resume,
-        **inventory_filters.take(filters),
+        limit=limit, page_size=page_size, resume=resume, **inventory_filters.take(filters)
     )
     return await write_stream(
         session,
         stream,
-        format=resolve_format(format_, output, "csv"),
-        output=output,
         model=IncomingPhoneNumber,
-        fields=EXPORT_FIELDS,
         noun="numbers",
         append=resume is not None,
         total=limit,
+        **shape,
     )
 
 
