@@ -226,6 +226,15 @@ def _contains(value: str) -> Keep:
     return lambda n: pattern.search(n.phone_number[1:]) is not None
 
 
+def _ending(params: Mapping[str, str]) -> str | None:
+    """The last two digits of every number a search keeps, when its ``Contains`` ends in
+    two digits or more anchored at the end (``"07$"``): the inventory scans only those."""
+    value = params.get("Contains")
+    regex = "" if value is None else contains_pattern(value).pattern
+    tail = regex[-3:-1]
+    return tail if regex.endswith("$") and len(tail) == 2 and tail.isdigit() else None
+
+
 def search_filter(params: Mapping[str, str]) -> Keep:
     """Every filter of a search but ``AreaCode``, checked, as one predicate."""
     keep = [
@@ -250,7 +259,13 @@ def search_filter(params: Mapping[str, str]) -> Keep:
     near = _near(params)
     if near is not None:
         keep.append(near)
+    if len(keep) <= 1:  # the usual case: no all() over a generator per number scanned
+        return keep[0] if keep else _keep_all
     return lambda n: all(k(n) for k in keep)
+
+
+def _keep_all(number: AvailableNumber) -> bool:
+    return True
 
 
 def _area_code(params: Mapping[str, str]) -> str | None:
@@ -315,9 +330,10 @@ class AvailableNumbersApi(ApiArea):
         keep = search_filter(params)
         inventory = self.state.inventory
         prefixes = inventory.prefixes(country, number_type, area_code)
-        found = inventory.search(country, number_type, prefixes, keep, min(size, MAX_RESULTS))
+        filters = [(k, v) for k, v in pairs if k not in _PAGING]
+        limit = min(size, MAX_RESULTS)
+        found = inventory.search(country, number_type, prefixes, keep, limit, _ending(params))
         items = [render_available_number(n) for n in found]
         window = Window(items, page=0, size=size, start=0, next_token=None, previous_token=None)
-        filters = [(k, v) for k, v in pairs if k not in _PAGING]
         body = envelope_2010(request.path, filters, window, "available_phone_numbers", items)
         return json_response(body)

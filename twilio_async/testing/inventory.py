@@ -292,6 +292,15 @@ def _block(country: Country, number_type: str, prefix: str, size: int) -> list[A
 class _Block:
     numbers: list[AvailableNumber]
     first: int = 0  # every number before it is gone: where searches start
+    _endings: dict[str, list[AvailableNumber]] | None = None  # by the last two digits
+
+    def ending(self, digits: str) -> list[AvailableNumber]:
+        """The block's numbers ending in ``digits`` (two), in inventory order."""
+        if self._endings is None:
+            self._endings = {}
+            for number in self.numbers:
+                self._endings.setdefault(number.phone_number[-2:], []).append(number)
+        return self._endings.get(digits, [])
 
 
 @attrs.define
@@ -345,11 +354,7 @@ class AvailableInventory:
         for prefix in prefixes:
             if prefix in self.exhausted_area_codes:
                 continue
-            block = self._block(country, number_type, prefix)
-            while block.first < len(block.numbers) and (
-                block.numbers[block.first].phone_number in self.gone
-            ):
-                block.first += 1
+            block = self._unspent(country, number_type, prefix)
             numbers = block.numbers
             # By index, not over a slice's copy: 9% less CPU over 2,000 purchases from
             # one 10,000-number block (client and fake in one process).
@@ -364,14 +369,27 @@ class AvailableInventory:
         prefixes: Iterable[str],
         keep: Callable[[AvailableNumber], bool],
         limit: int,
+        ending: str | None = None,
     ) -> list[AvailableNumber]:
-        """The first ``limit`` available numbers that ``keep`` accepts."""
-        found = []
-        for number in self.available(country, number_type, prefixes):
-            if keep(number):
-                found.append(number)
-                if len(found) == limit:
-                    break
+        """The first ``limit`` available numbers that ``keep`` accepts. ``ending``: two
+        digits every number ``keep`` accepts ends with (a ``Contains`` such as ``"07$"``).
+
+        A search runs on the fake's event loop, holding back every other answer while it
+        scans. A bulk purchase searches by such endings (see twilio_async.bulk.buy), and
+        scanning a block for one of them took a few milliseconds: with ``ending``, only the
+        block's numbers with that ending are scanned (a hundredth of them)."""
+        found: list[AvailableNumber] = []
+        gone = self.gone
+        for prefix in prefixes:
+            if prefix in self.exhausted_area_codes:
+                continue
+            block = self._unspent(country, number_type, prefix)
+            numbers = block.numbers[block.first :] if ending is None else block.ending(ending)
+            for number in numbers:
+                if number.phone_number not in gone and keep(number):
+                    found.append(number)
+                    if len(found) == limit:
+                        return found
         return found
 
     def first_available(self, area_code: str) -> str | None:
@@ -381,6 +399,14 @@ class AvailableInventory:
         prefixes = self.prefixes(country, number_type, area_code)
         number = next(self.available(country, number_type, prefixes), None)
         return None if number is None else number.phone_number
+
+    def _unspent(self, country: Country, number_type: str, prefix: str) -> _Block:
+        """The block, its ``first`` moved past the numbers gone at its start."""
+        block = self._block(country, number_type, prefix)
+        numbers, gone = block.numbers, self.gone
+        while block.first < len(numbers) and numbers[block.first].phone_number in gone:
+            block.first += 1
+        return block
 
     def _block(self, country: Country, number_type: str, prefix: str) -> _Block:
         key = (country.code, number_type, prefix)
