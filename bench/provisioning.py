@@ -56,6 +56,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "engine-lossy": {"peer": "engine", "lose": 0.01},
     "engine-c100": {"peer": "engine", "concurrency": 100},
     "engine-nofile": {"peer": "engine", "journal": "memory"},
+    "bare-32": {"peer": "bare", "concurrency": 32},
     "gather-16": {"peer": "gather", "concurrency": 16},
     "gather-32": {"peer": "gather", "concurrency": 32},
     "gather-100": {"peer": "gather", "concurrency": 100},
@@ -110,6 +111,32 @@ async def _gather(spec: dict[str, Any], base_url: str) -> dict[str, Any]:
         "failed": sum(errors.values()),
         "errors": dict(errors),
     }
+
+
+async def _bare(spec: dict[str, Any], base_url: str) -> dict[str, Any]:
+    """What the fake and the wire cost any client: a bare aiohttp loop, ``concurrency``
+    purchases at a time (the account's limit, so no 429), one ``json.loads`` per answer."""
+    import base64
+
+    import aiohttp
+
+    from twilio_async.testing.server import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN
+
+    credentials = f"{DEFAULT_ACCOUNT_SID}:{DEFAULT_AUTH_TOKEN}".encode()
+    headers = {"Authorization": "Basic " + base64.b64encode(credentials).decode()}
+    url = f"{base_url}/2010-04-01/Accounts/{DEFAULT_ACCOUNT_SID}/IncomingPhoneNumbers.json"
+    gate = asyncio.Semaphore(spec["concurrency"])
+    connector = aiohttp.TCPConnector(limit=spec["concurrency"])
+    async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
+
+        async def one() -> int:
+            async with gate, session.post(url, data={"AreaCode": AREA_CODE}) as response:
+                json.loads(await response.read())
+                return response.status
+
+        statuses = await asyncio.gather(*(one() for _ in range(spec["count"])))
+    errors = Counter(f"HTTP {status}" for status in statuses if status != 201)
+    return {"done": statuses.count(201), "failed": sum(errors.values()), "errors": dict(errors)}
 
 
 async def _twilio(spec: dict[str, Any], base_url: str) -> dict[str, Any]:
@@ -185,6 +212,7 @@ PEERS: dict[str, Callable[[dict[str, Any], str], Coroutine[Any, Any, dict[str, A
     "engine": _engine,
     "gather": _gather,
     "twilio": _twilio,
+    "bare": _bare,
     "journal": _journal,
 }
 
@@ -202,14 +230,23 @@ def _preload(peer: str) -> None:
         import twilio_async.resources  # noqa: F401
 
 
+def _schedstat_s(pid: int | str, field: int) -> float:
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            return int(f.read().split()[field]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def waited_for_cpu_s(pid: int | str = "self") -> float:
     """Seconds a process has spent runnable but waiting for a CPU (the kernel's schedstat):
     how much other processes on its core held it back."""
-    try:
-        with open(f"/proc/{pid}/schedstat") as f:
-            return int(f.read().split()[1]) / 1e9
-    except (OSError, IndexError, ValueError):
-        return float("nan")
+    return _schedstat_s(pid, 1)
+
+
+def ran_on_cpu_s(pid: int | str = "self") -> float:
+    """Seconds a process has run on a CPU (the kernel's schedstat)."""
+    return _schedstat_s(pid, 0)
 
 
 def child(spec: dict[str, Any]) -> dict[str, Any]:
@@ -253,10 +290,12 @@ class Fake:
             raise RuntimeError(f"the fake did not start: {first!r}")
         self.url = first.rsplit(" ", 1)[-1].strip()
         self.waited0 = waited_for_cpu_s(self.proc.pid)
+        self.ran0 = ran_on_cpu_s(self.proc.pid)
 
     def stop(self) -> dict[str, Any]:
         proc = self.proc
         waited = waited_for_cpu_s(proc.pid) - self.waited0
+        ran = ran_on_cpu_s(proc.pid) - self.ran0
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
         try:
@@ -265,7 +304,7 @@ class Fake:
             proc.kill()
             out, _ = proc.communicate()
         lines = [line for line in out.splitlines() if line.startswith("{")]
-        return {**(json.loads(lines[-1]) if lines else {}), "waited_s": waited}
+        return {**(json.loads(lines[-1]) if lines else {}), "waited_s": waited, "cpu_s": ran}
 
 
 def run_once(
@@ -302,10 +341,12 @@ def _floor(args: argparse.Namespace) -> float:
     return args.count * args.latency / args.limit
 
 
-def _row(name: str, runs: list[dict[str, Any]], args: argparse.Namespace) -> str:
+def _row(
+    name: str, runs: list[dict[str, Any]], args: argparse.Namespace, bare: float | None
+) -> str:
     ok = [r for r in runs if r["status"] == "ok"]
     if not ok:
-        return f"| {name} | error: {runs[0].get('stderr', '')[-200:]!r} |||||||"
+        return f"| {name} | error: {runs[0].get('stderr', '')[-200:]!r} |||||||||"
     walls = [r["wall_s"] for r in ok]
     wall = statistics.median(walls)
     spread = f" ({min(walls):.1f}-{max(walls):.1f})" if len(walls) > 1 else ""
@@ -313,7 +354,7 @@ def _row(name: str, runs: list[dict[str, Any]], args: argparse.Namespace) -> str
     if name == "journal":
         return (
             f"| journal | {last['per_item_cpu_us']:.0f} us CPU per item "
-            f"({last['per_item_wall_us']:.0f} us wall) |||||||"
+            f"({last['per_item_wall_us']:.0f} us wall) |||||||||"
         )
     # The 429 share and the correctness columns give the worst run: it is the one that counts.
     fakes = [r.get("fake", {}) for r in ok]
@@ -329,10 +370,12 @@ def _row(name: str, runs: list[dict[str, Any]], args: argparse.Namespace) -> str
     failed = max(r["failed"] for r in ok)
     waited = f"{statistics.median(r['waited_s'] for r in ok):.1f}"
     fake_waited = statistics.median(f.get("waited_s", float("nan")) for f in fakes)
+    fake_cpu = statistics.median(f.get("cpu_s", float("nan")) for f in fakes)
     return (
-        f"| {name} | {wall:.2f}{spread} | {wall / _floor(args):.2f}x | {share:.1%} ({rejected}) "
+        f"| {name} | {wall:.2f}{spread} | {wall / _floor(args):.2f}x "
+        f"| {'-' if bare is None else f'{wall / bare:.2f}x'} | {share:.1%} ({rejected}) "
         f"| {owned} | {twice} | {unknown} | {failed} "
-        f"| {statistics.median(r['cpu_s'] for r in ok):.2f} "
+        f"| {statistics.median(r['cpu_s'] for r in ok):.2f} | {fake_cpu:.2f} "
         f"| {max(f.get('peak_in_flight', 0) for f in fakes)} "
         f"| {waited} / {fake_waited:.1f} |"
     )
@@ -344,11 +387,15 @@ def report(results: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -
         f"{args.latency * 1000:.0f} ms; floor {_floor(args):.2f} s; client options "
         f"{args.client_options or 'none'}; load average {os.getloadavg()[0]:.1f}",
         "",
-        "| scenario | wall s | x floor | 429s, worst (count) | owned, worst | bought twice "
-        "| unknown | failed | client CPU s | peak in flight | waited for a CPU s (client / fake) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| scenario | wall s | x floor | x bare | 429s, worst (count) | owned, worst "
+        "| bought twice | unknown | failed | client CPU s | fake CPU s | peak in flight "
+        "| waited for a CPU s (client / fake) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    lines += [_row(name, runs, args) for name, runs in results.items()]
+    # "x bare": to the bare aiohttp loop of the same run, the best a client can do here.
+    bare_runs = [r["wall_s"] for r in results.get("bare-32", []) if r["status"] == "ok"]
+    bare = statistics.median(bare_runs) if bare_runs else None
+    lines += [_row(name, runs, args, bare) for name, runs in results.items()]
     details = {
         name: [r.get("job") or r.get("errors") for r in runs] for name, runs in results.items()
     }
