@@ -16,9 +16,12 @@ Scenarios: ``engine`` (a :class:`~twilio_async.bulk.BulkJob` buying ``count`` nu
 one area code, searching as it goes, with a journal file; the client's ``max_concurrency``
 is the account's limit), ``engine-lossy`` (the same with 1% of purchases lost after
 commit), ``engine-c100`` (informative: ``max_concurrency=100``, above the limit, so the
-transport's 429 handling does the limiting), ``engine-nofile`` (informative: the journal
-in memory, no file: what the file's writes cost), ``gather-16/32/100`` (a plain
-``asyncio.gather`` over ``create(area_code=...)`` with that ``max_concurrency``),
+transport's 429 handling does the limiting), ``engine-default`` (the client created with
+no options: ``max_concurrency`` 50, the adaptive limit finds the account's),
+``engine-nofile`` (informative: the journal in memory, no file: what the file's writes
+cost), ``gather-16/32/100`` (a plain ``asyncio.gather`` over ``create(area_code=...)``
+with that ``max_concurrency``), ``bare-32`` (a bare aiohttp loop, 32 purchases at a time:
+what the fake and the wire cost any client, the best that can be done here),
 ``twilio-16/32/100`` (the official ``twilio`` package's ``create_async`` gathered the same
 way under a semaphore; it does not retry 429, so its failures are counted) and
 ``journal`` (the journal's writes for one purchase, alone: claim, bind with the
@@ -55,6 +58,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "engine": {"peer": "engine"},
     "engine-lossy": {"peer": "engine", "lose": 0.01},
     "engine-c100": {"peer": "engine", "concurrency": 100},
+    "engine-default": {"peer": "engine", "concurrency": None},
     "engine-nofile": {"peer": "engine", "journal": "memory"},
     "bare-32": {"peer": "bare", "concurrency": 32},
     "gather-16": {"peer": "gather", "concurrency": 16},
@@ -78,6 +82,8 @@ async def _engine(spec: dict[str, Any], base_url: str) -> dict[str, Any]:
     from twilio_async.testing.server import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN
 
     options = {"max_concurrency": spec["concurrency"], **spec["client_options"]}
+    if options["max_concurrency"] is None:  # the client's default: the limit is found
+        del options["max_concurrency"]
     plan = BuyNumbers(spec["count"], area_codes=[AREA_CODE])
     with tempfile.TemporaryDirectory() as directory:
         async with Client(
@@ -349,7 +355,7 @@ def _row(
         return f"| {name} | error: {runs[0].get('stderr', '')[-200:]!r} |||||||||"
     walls = [r["wall_s"] for r in ok]
     wall = statistics.median(walls)
-    spread = f" ({min(walls):.1f}-{max(walls):.1f})" if len(walls) > 1 else ""
+    spread = f" ({min(walls):.2f}-{max(walls):.2f})" if len(walls) > 1 else ""
     last = ok[-1]
     if name == "journal":
         return (
