@@ -9,6 +9,7 @@ Public methods on concrete resources are one-line, fully typed wrappers.
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any, ClassVar, Concatenate, Generic, TypeVar, cast, overload
@@ -137,12 +138,25 @@ class AwaitedAlias(Generic[S, P, T]):
         self.__doc__ = (
             f"The official twilio package's spelling: ``await`` it for {method.__name__}()."
         )
+        self._signature: inspect.Signature | None = None  # the method's, without self
+
+    def _document(self) -> inspect.Signature:
+        """Take the method's signature and documentation, on first use: its docstring is
+        generated once its class exists (operation_docs), after this alias was made."""
+        if self._signature is None:
+            method = self.method
+            if method.__doc__:
+                self.__doc__ = f"{self.__doc__}\n\n{inspect.cleandoc(method.__doc__)}"
+            signature = inspect.signature(method)
+            self._signature = signature.replace(parameters=list(signature.parameters.values())[1:])
+        return self._signature
 
     @overload
     def __get__(self, obj: None, owner: type[Any]) -> Self: ...
     @overload
     def __get__(self, obj: S, owner: type[Any]) -> Callable[P, Coroutine[Any, Any, T]]: ...
     def __get__(self, obj: S | None, owner: type[Any]) -> Any:
+        signature = self._document()
         if obj is None:
             return self
         method = self.method
@@ -150,6 +164,9 @@ class AwaitedAlias(Generic[S, P, T]):
         async def awaited(*args: P.args, **kwargs: P.kwargs) -> T:
             return method(obj, *args, **kwargs)
 
+        awaited.__name__ = awaited.__qualname__ = method.__name__ + "_async"
+        awaited.__doc__, awaited.__module__ = self.__doc__, method.__module__
+        awaited.__signature__ = signature  # type: ignore[attr-defined]
         return awaited
 
 
