@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import json
 import os
@@ -43,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -295,8 +297,26 @@ class Fake:
             self.stop()
             raise RuntimeError(f"the fake did not start: {first!r}")
         self.url = first.rsplit(" ", 1)[-1].strip()
+        self._warm_up()
         self.waited0 = waited_for_cpu_s(self.proc.pid)
         self.ran0 = ran_on_cpu_s(self.proc.pid)
+
+    def _warm_up(self) -> None:
+        """One search of the area code before the measured run: the fake draws its numbers
+        on first use (about 0.1 s for 10,000), which is the fake's cost, not a client's.
+        It shows as one more 200 in the fake's counts."""
+        from twilio_async.testing.server import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN
+
+        url = (
+            f"{self.url}/2010-04-01/Accounts/{DEFAULT_ACCOUNT_SID}/AvailablePhoneNumbers/US/"
+            f"Local.json?AreaCode={AREA_CODE}&PageSize=1"
+        )
+        credentials = f"{DEFAULT_ACCOUNT_SID}:{DEFAULT_AUTH_TOKEN}".encode()
+        request = urllib.request.Request(
+            url, headers={"Authorization": "Basic " + base64.b64encode(credentials).decode()}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
 
     def stop(self) -> dict[str, Any]:
         proc = self.proc
