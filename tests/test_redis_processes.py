@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -14,7 +15,8 @@ import redis.asyncio as aioredis
 from tests.redis_fleet import FakeProcess, Worker, list_sids
 from tests.redis_support import RedisServer
 from tests.test_bulk_processes import run_processes
-from twilio_async.limits_redis import lease_key
+from twilio_async.limits import Outcome
+from twilio_async.limits_redis import RedisLimiter, lease_key
 from twilio_async.testing import FakeTwilio
 
 
@@ -54,7 +56,11 @@ async def test_a_killed_workers_capacity_comes_back_within_the_lease_ttl(
     redis_server: RedisServer, tmp_path: Path
 ) -> None:
     """kill -9 of a worker holding leases (TTL 2 s): they are gone from Redis within the
-    TTL (plus the moment it takes the next script to run), and the others finish."""
+    TTL (plus the moment it takes the next script to run), and the others finish.
+
+    Expired leases are reclaimed by the next script any process runs; on a fast machine
+    the others may have finished before the TTL is up, so a newcomer (``probe``) asks for
+    a permit now and then, as a worker starting later would."""
     ttl = 2.0
     fake, fleet = await start_fleet(
         redis_server, tmp_path, 4, "--fetches", "300", "--lease-ttl", str(ttl)
@@ -67,6 +73,12 @@ async def test_a_killed_workers_capacity_comes_back_within_the_lease_ttl(
         return sum(m.startswith(victim.holder + "|") for m in await redis.zrange(leases, 0, -1))
 
     loop = asyncio.get_running_loop()
+    probe = RedisLimiter(redis_server.url, account_sid=fake.account_sid, capacity=20)
+
+    async def newcomer() -> None:
+        with contextlib.suppress(TimeoutError):
+            probe.release(await probe.acquire(deadline=loop.time() + 0.05), Outcome.OK)
+
     try:
         deadline = loop.time() + 60
         while await held_by_victim() == 0:  # until it holds some (bounded)
@@ -77,10 +89,12 @@ async def test_a_killed_workers_capacity_comes_back_within_the_lease_ttl(
         await victim.proc.wait()
         while await held_by_victim():
             assert loop.time() < killed + 30, "the dead worker's leases never came back"
+            await newcomer()
             await asyncio.sleep(0.01)
         recovered = loop.time() - killed
         tallies = [await worker.result() for worker in others]
     finally:
+        await probe.aclose()
         await redis.aclose()
         for worker in fleet:
             if worker.proc.returncode is None:
