@@ -1,0 +1,78 @@
+"""The command run in this process with click's CliRunner (its output is not a terminal),
+against the bundled fake (``--fake``): journals, counts in messages, piped tables."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from twilio_async.cli.app import cli
+
+
+def invoke(*args: str) -> Result:
+    """Run ``twilio-async ARGS``; standard output and error apart (click 8.1 mixes them
+    unless asked not to, 8.2 keeps them apart and has no ``mix_stderr``)."""
+    if "mix_stderr" in inspect.signature(CliRunner).parameters:
+        runner = CliRunner(mix_stderr=False)
+    else:
+        runner = CliRunner()
+    return runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+# -- journals under --fake ---------------------------------------------------------------
+
+FAKE_JOBS = [
+    (("numbers", "buy", "2", "--area-code", "415", "--yes"), "bought 2 of 2"),
+    (
+        ("numbers", "update", "--friendly-name", "store 001", "--set", "sms_method=GET"),
+        "updated 1 of 1",
+    ),
+    (("numbers", "release", "--friendly-name", "support 01"), "released 1 of 1"),
+]
+
+
+@pytest.mark.parametrize(("args", "summary"), FAKE_JOBS, ids=["buy", "update", "release"])
+def test_a_job_on_the_fake_keeps_its_journal_in_memory(
+    args: tuple[str, ...], summary: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args, "--fake")
+    assert result.exit_code == 0, result.output
+    assert summary in result.stdout  # the job ran
+    assert "journal: in memory (--fake)" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no journal named after the job, nothing else
+
+    planned = invoke(*args, "--fake", "--dry-run")
+    assert planned.exit_code == 0, planned.output
+    assert "nothing was sent" in planned.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("numbers", "buy", "2", "--fake", "--journal", "mine.journal"),
+        ("numbers", "buy", "2", "--journal", "mine.journal", "--fake", "--dry-run"),
+        ("numbers", "update", "--all", "--set", "sms_method=GET", "--journal", "mine.journal"),
+        ("numbers", "release", "--all", "--yes", "--journal", "mine.journal"),
+        ("numbers", "apply", "desired.csv", "--yes", "--journal", "mine.journal"),
+    ],
+    ids=lambda args: "-".join(args[1:3]),
+)
+def test_an_explicit_journal_with_fake_is_a_usage_error_before_anything_runs(
+    args: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "desired.csv").write_text("sid,voice_url\nPN" + "0" * 32 + ",https://e.com\n")
+    result = invoke(*args) if "--fake" in args else invoke(*args, "--fake")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith("Error: --journal and --fake do not go together")
+    assert "could never be resumed" in error
+    assert "kept in memory" in error
+    assert "journal:" not in result.stderr  # no job started
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["desired.csv"]
