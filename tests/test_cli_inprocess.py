@@ -11,15 +11,18 @@ from click.testing import CliRunner, Result
 
 from twilio_async.cli.app import cli
 
+# Credentials for a command that stops before sending anything (a confirmation refused).
+ACCOUNT = {"TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "0" * 32}
 
-def invoke(*args: str) -> Result:
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
     """Run ``twilio-async ARGS``; standard output and error apart (click 8.1 mixes them
     unless asked not to, 8.2 keeps them apart and has no ``mix_stderr``)."""
     if "mix_stderr" in inspect.signature(CliRunner).parameters:
         runner = CliRunner(mix_stderr=False)
     else:
         runner = CliRunner()
-    return runner.invoke(cli, list(args), catch_exceptions=False)
+    return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
 
 
 # -- journals under --fake ---------------------------------------------------------------
@@ -76,3 +79,22 @@ def test_an_explicit_journal_with_fake_is_a_usage_error_before_anything_runs(
     assert "kept in memory" in error
     assert "journal:" not in result.stderr  # no job started
     assert sorted(p.name for p in tmp_path.iterdir()) == ["desired.csv"]
+
+
+# -- counts in messages ------------------------------------------------------------------
+
+
+def test_a_count_of_one_reads_in_the_singular() -> None:
+    listed = invoke("numbers", "list", "--fake", "--friendly-name", "store 002")
+    assert listed.exit_code == 0, listed.output
+    assert len(listed.stdout.splitlines()) == 2  # the header and the number
+    assert listed.stderr.startswith("listing: 1 number  ")  # then its rate
+
+    bought = invoke("numbers", "buy", "1", env=ACCOUNT)  # no terminal to ask: refused
+    assert bought.exit_code == 2
+    assert f"This buys 1 local number in US on account {ACCOUNT['TWILIO_ACCOUNT_SID']}" in (
+        bought.stderr
+    )
+    released = invoke("numbers", "release", "PN" + "0" * 32, env=ACCOUNT)
+    assert released.exit_code == 2
+    assert "This releases 1 number, for good" in released.stderr

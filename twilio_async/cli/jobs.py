@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .options import inventory_filters, number_criteria, search_filters
-from .output import cell, display_path, resolve_format
+from .output import cell, display_path, plural, resolve_format
 from .progress import job_text
 from .runtime import EXIT_FAILED, EXIT_OK, Session, describe_error, session_command
 from .settings import parse_assignments, read_desired
@@ -270,7 +270,7 @@ def select(
 
 def _described(targets: list[str] | NumberFilter) -> str:
     if isinstance(targets, list):
-        return f"{len(targets)} number{'s' * (len(targets) != 1)}"
+        return plural(len(targets), "number")
     filters = targets.filters()
     if not filters:
         return "every number"
@@ -334,7 +334,7 @@ async def buy_numbers(
         settings=parse_assignments(assignments),
         per_number=None if name_format is None else _names(name_format, count),
     )
-    action = f"This buys {count} {number_type} number{'s' * (count != 1)} in {plan.country}"
+    action = f"This buys {plural(count, f'{number_type} number')} in {plan.country}"
     return await run_job(session, plan, journal=journal, dry_run=dry_run, confirm=action, yes=yes)
 
 

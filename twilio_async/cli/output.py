@@ -40,6 +40,7 @@ __all__ = [
     "csv_columns",
     "fitted_widths",
     "open_sink",
+    "plural",
     "resolve_format",
 ]
 
@@ -64,6 +65,14 @@ def resolve_format(given: str | None, output: Path | None, default: Format) -> F
     if output is not None:
         return _SUFFIXES.get(output.suffix.lower(), default)
     return default
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """A count and its noun, for a message: ``1 number``, ``2 numbers``, ``1,500 numbers``
+    (``plural_form`` for a noun that does not just take an ``s``)."""
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count:,} {plural_form if plural_form is not None else noun + 's'}"
 
 
 def cell(value: Any) -> str:
