@@ -98,3 +98,30 @@ def test_a_count_of_one_reads_in_the_singular() -> None:
     released = invoke("numbers", "release", "PN" + "0" * 32, env=ACCOUNT)
     assert released.exit_code == 2
     assert "This releases 1 number, for good" in released.stderr
+
+
+# -- tables on a pipe ----------------------------------------------------------------------
+
+
+def test_a_piped_table_has_no_trailing_spaces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Numbers whose last column is empty (no SMS URL) or full, in several chunks of rows.
+    monkeypatch.setattr("twilio_async.cli.output.TABLE_CHUNK", 30)
+    result = invoke("numbers", "list", "--fake")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 + 100  # the header and every number of the fake
+    assert lines[0].split() == ["SID", "NUMBER", "FRIENDLY", "NAME", "VOICE", "URL", "SMS", "URL"]
+    assert [line for line in lines if line != line.rstrip()] == []
+    # The columns still line up: each number starts where the header's NUMBER does.
+    at = lines[0].index("NUMBER")
+    assert all(line[at] == "+" for line in lines[1:])
+    assert any(line.endswith("https://example.com/support/sms") for line in lines)
+
+    out = tmp_path / "numbers.txt"
+    written = invoke("numbers", "search", "--fake", "--area-code", "415", "-o", str(out))
+    assert written.exit_code == 0, written.output
+    rows = out.read_text().splitlines()
+    assert len(rows) > 1
+    assert [row for row in rows if row != row.rstrip()] == []
