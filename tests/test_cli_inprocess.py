@@ -125,3 +125,63 @@ def test_a_piped_table_has_no_trailing_spaces(
     rows = out.read_text().splitlines()
     assert len(rows) > 1
     assert [row for row in rows if row != row.rstrip()] == []
+
+
+# -- dry runs ------------------------------------------------------------------------------
+
+
+def _sid_and_number(line: str) -> tuple[str, str]:
+    """A planned line's SID and phone number (the fake's SIDs differ from run to run)."""
+    _, sid, phone, *_ = line.split()
+    return sid, phone
+
+
+def test_a_dry_run_prints_the_plan_for_people() -> None:
+    update = invoke(
+        *("numbers", "update", "--fake", "--friendly-name", "store 001", "--dry-run"),
+        *(
+            "--set",
+            "friendly_name=",
+            "--set",
+            "voice_method=GET",
+            "--set",
+            "sms_url=https://e.com/s",
+        ),
+    )
+    assert update.exit_code == 0, update.output
+    head, line = update.stdout.splitlines()
+    assert head == "dry run of the update job: update 1"
+    sid, phone = _sid_and_number(line)
+    assert sid.startswith("PN")
+    assert line == (
+        f"update  {sid} {phone}  friendly_name: store 001 -> (unset), "
+        "voice_method: POST -> GET, sms_url: (unset) -> https://e.com/s"
+    )
+    assert update.stderr == "dry run: nothing was sent but searches and lookups\n"
+
+    buy = invoke(
+        *("numbers", "buy", "2", "--fake", "--area-code", "510", "--dry-run"),
+        *("--set", "voice_url=https://e.com/v", "--set", "voice_method=GET"),
+    )
+    assert buy.exit_code == 0, buy.output
+    head, *lines = buy.stdout.splitlines()
+    assert head == "dry run of the buy job: buy 2"
+    assert len(lines) == 2
+    for line in lines:
+        phone = line.split()[1]
+        assert line == f"buy     {phone}  voice_url=https://e.com/v, voice_method=GET"
+        assert phone.startswith("+1510")
+
+    release = invoke("numbers", "release", "--fake", "--friendly-name", "support 01", "--dry-run")
+    assert release.exit_code == 0, release.output
+    head, line = release.stdout.splitlines()
+    assert head == "dry run of the release job: release 1"
+    sid, phone = _sid_and_number(line)
+    assert line == f"release {sid} {phone}"
+
+    missing = "PN" + "0" * 32
+    failed = invoke("numbers", "update", "--fake", missing, "--set", "sms_method=GET", "--dry-run")
+    head, line = failed.stdout.splitlines()
+    assert head == "dry run of the update job: fail 1"
+    assert line.startswith(f"fail    {missing}  HTTP 404 GET http://127.0.0.1:")
+    assert "(Twilio code 20404; more info: https://www.twilio.com/docs/errors/20404;" in line

@@ -126,16 +126,11 @@ def _shown(value: Any) -> str:
 
 
 def planned_line(item: PlannedItem) -> str:
-    """What a job would do with one item: ``update PN… +1…  voice_url: a -> b``."""
-    who = " ".join(filter(None, (item.sid, item.phone_number))) or f"#{item.index}"
-    if item.action == "update":
-        detail = ", ".join(f"{k}: {_shown(a)} -> {_shown(b)}" for k, (a, b) in item.changes.items())
-    elif item.action == "buy":
-        detail = ", ".join(f"{k}={_shown(v)}" for k, v in item.changes.items())
-    else:
-        detail = ""
-    notes = "; ".join(filter(None, (detail, item.note)))
-    return f"{item.action:<7} {who}" + (f"  {notes}" if notes else "")
+    """What a job would do with one item: ``update PN… +1…  voice_url: a -> b``, the
+    library's line (:func:`~twilio_async.bulk.dryrun.planned_text`) with wire values."""
+    from ..bulk.dryrun import planned_text
+
+    return planned_text(item, shown=_shown, framed=False)
 
 
 def _report(session: Session, summary: JobSummary, where: str) -> None:
