@@ -9,7 +9,7 @@ import click
 import pytest
 
 from twilio_async.bulk import Progress
-from twilio_async.cli.output import Column, fitted_widths, resolve_format
+from twilio_async.cli.output import Column, fitted_widths, plural, resolve_format
 from twilio_async.cli.progress import job_text, stream_text
 from twilio_async.cli.runtime import describe_error
 from twilio_async.cli.settings import parse_assignments
@@ -41,8 +41,19 @@ def test_job_progress_text_has_counts_rate_and_time_left() -> None:
     assert job_text(later) == (
         "3,203/5,000  done 3,000  already 200  failed 3  checking 2  412.3/s  eta 1:02:05"
     )
-    assert stream_text(1500, 2.0, "numbers") == "1,500 numbers  750/s"
-    assert stream_text(0, 0.0, "numbers") == "0 numbers  -/s"
+    assert stream_text(1500, 2.0, "number") == "1,500 numbers  750/s"
+    assert stream_text(1, 0.5, "number") == "1 number  2/s"
+    assert stream_text(0, 0.0, "number") == "0 numbers  -/s"
+
+
+def test_a_count_reads_in_the_singular_for_one_only() -> None:
+    assert plural(1, "number") == "1 number"
+    assert plural(0, "number") == "0 numbers"
+    assert plural(2, "number") == "2 numbers"
+    assert plural(1500, "Add-on") == "1,500 Add-ons"
+    assert plural(1, "search", "searches") == "1 search"
+    assert plural(3, "search", "searches") == "3 searches"
+    assert plural(-1, "item") == "-1 items"
 
 
 def test_an_api_error_reads_as_code_message_and_link_with_controls_escaped() -> None:

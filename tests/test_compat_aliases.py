@@ -4,12 +4,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.typecheck import mypy_errors
 from twilio_async import Client
 from twilio_async.resources import (
     assigned_add_ons,
@@ -20,8 +19,6 @@ from twilio_async.resources import (
 )
 from twilio_async.resources.base import AwaitedAlias, Deletable, Instance, ListResource
 from twilio_async.testing import FakeTwilio
-
-WAIT = 300  # seconds mypy may take on a loaded machine, at most
 
 RESOURCE_MODULES = (
     incoming_phone_numbers,
@@ -166,18 +163,8 @@ async def main(client: Client) -> None:
 
 
 def test_the_aliases_are_typed_like_the_methods(tmp_path: Path) -> None:
-    (tmp_path / "sample.py").write_text(SAMPLE)
-    cache = str(tmp_path / ".mypy_cache")
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", cache, "sample.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=WAIT,
-        check=False,
-    )
-    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
-    assert len(errors) == 3, result.stdout + result.stderr
+    errors, output = mypy_errors(tmp_path, SAMPLE)
+    assert len(errors) == 3, output
     assert errors[0].startswith('sample.py:13: error: Unexpected keyword argument "betaa"')
     assert errors[1].startswith('sample.py:14: error: Unexpected keyword argument "phone_numbr"')
     assert errors[2].startswith('sample.py:15: error: Unexpected keyword argument "area_code"')

@@ -3,14 +3,13 @@ dictionaries built ahead of a call type-check (mypy, run on a sample in a subpro
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 from typing_extensions import is_typeddict
 
 import twilio_async.types
+from tests.typecheck import mypy_errors
 from twilio_async import Client
 from twilio_async.resources import (
     assigned_add_ons,
@@ -21,8 +20,6 @@ from twilio_async.resources import (
 )
 from twilio_async.testing import FakeTwilio
 from twilio_async.types import IncomingPhoneNumberUpdate, InstalledAddOnCreate
-
-WAIT = 300  # seconds mypy may take on a loaded machine, at most
 
 SAMPLE = """\
 from twilio_async import Client
@@ -44,18 +41,8 @@ wrong_type: IncomingPhoneNumberUpdate = {"voice_caller_id_lookup": "yes"}
 
 
 def test_mypy_accepts_a_typed_row_and_flags_the_wrong_ones(tmp_path: Path) -> None:
-    (tmp_path / "sample.py").write_text(SAMPLE)
-    cache = str(tmp_path / ".mypy_cache")
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", cache, "sample.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=WAIT,
-        check=False,
-    )
-    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
-    assert len(errors) == 3, result.stdout + result.stderr
+    errors, output = mypy_errors(tmp_path, SAMPLE)
+    assert len(errors) == 3, output
     assert errors[0].startswith("sample.py:11: error:")  # a create row given to update
     assert '"phone_number"' in errors[0]
     assert errors[1].startswith("sample.py:14: error:")

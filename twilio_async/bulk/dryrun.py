@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -50,15 +50,31 @@ class PlannedItem:
     note: str = ""
 
     def __str__(self) -> str:
-        who = " ".join(filter(None, (self.sid, self.phone_number))) or f"#{self.index}"
-        if self.action == "update":
-            detail = ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in self.changes.items())
-        elif self.action == "buy":
-            detail = ", ".join(f"{k}={v!r}" for k, v in self.changes.items())
-        else:
-            detail = ""
-        notes = "; ".join(filter(None, (detail, self.note)))
-        return f"{self.action:<7} {who}" + (f" ({notes})" if notes else "")
+        return planned_text(self)
+
+
+def planned_text(
+    item: PlannedItem, *, shown: Callable[[Any], str] = repr, framed: bool = True
+) -> str:
+    """One planned item as a line for people: the action, the number (SID and phone
+    number, or ``#index`` for a slot without one yet), then what would change
+    (``name: now -> wanted``; a purchase's ``name=value``) and the note.
+
+    ``shown`` writes a value (``repr``: ``None``, ``'GET'``); the details are in
+    parentheses when ``framed``, else after two spaces (the command line's plan).
+    """
+    who = " ".join(filter(None, (item.sid, item.phone_number))) or f"#{item.index}"
+    changes = item.changes.items()
+    if item.action == "update":
+        detail = ", ".join(f"{k}: {shown(a)} -> {shown(b)}" for k, (a, b) in changes)
+    elif item.action == "buy":
+        detail = ", ".join(f"{k}={shown(v)}" for k, v in changes)
+    else:
+        detail = ""
+    notes = "; ".join(filter(None, (detail, item.note)))
+    if not notes:
+        return f"{item.action:<7} {who}"
+    return f"{item.action:<7} {who}" + (f" ({notes})" if framed else f"  {notes}")
 
 
 @attrs.frozen

@@ -16,7 +16,7 @@ import click
 
 from .listing import write_stream
 from .options import output_options
-from .output import Column, resolve_format
+from .output import Column, plural, resolve_format
 from .runtime import EXIT_OK, Session, session_command
 
 __all__ = ["addons"]
@@ -63,7 +63,7 @@ def pick(records: Sequence[N], name: str, what: str) -> N:
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise click.UsageError(f"{len(matches)} {what}s are called {name!r}: give a SID")
+        raise click.UsageError(f"{plural(len(matches), what)} are called {name!r}: give a SID")
     known = ", ".join(repr(getattr(r, "unique_name", None) or r.friendly_name) for r in records)
     raise click.UsageError(f"no {what} {name!r}; there are: {known or 'none'}")
 
@@ -111,7 +111,7 @@ async def list_add_ons(
         output=output,
         model=InstalledAddOn if installed else AvailableAddOn,
         columns=INSTALLED_COLUMNS if installed else CATALOG_COLUMNS,
-        noun="Add-ons",
+        noun="Add-on",
         resumable=False,
     )
 
@@ -222,6 +222,6 @@ async def extensions(
         output=output,
         model=InstalledAddOnExtension,
         columns=EXTENSION_COLUMNS,
-        noun="extensions",
+        noun="extension",
         resumable=False,
     )

@@ -2,7 +2,8 @@
 
 Each command builds a plan (checked by the library before anything is sent) and runs it
 with :func:`run_job`: a journal file makes it resumable (``--journal``, or a name derived
-from the plan and the account, printed, so that the same command run again finds it),
+from the plan and the account, printed, so that the same command run again finds it; with
+``--fake`` the journal is in memory, and ``--journal`` a usage error),
 ``--dry-run`` prints what it would do and sends nothing but searches and lookups, a
 progress bar follows the engine's events, and the summary ends it (exit 1 when an item
 failed; the journal keeps every item's end). A purchase or a release on a real account asks
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import functools
 import hashlib
 import json
 import typing
@@ -24,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .options import inventory_filters, number_criteria, search_filters
-from .output import cell, display_path, resolve_format
+from .output import cell, display_path, plural, resolve_format
 from .progress import job_text
 from .runtime import EXIT_FAILED, EXIT_OK, Session, describe_error, session_command
 from .settings import parse_assignments, read_desired
@@ -124,16 +126,11 @@ def _shown(value: Any) -> str:
 
 
 def planned_line(item: PlannedItem) -> str:
-    """What a job would do with one item: ``update PN… +1…  voice_url: a -> b``."""
-    who = " ".join(filter(None, (item.sid, item.phone_number))) or f"#{item.index}"
-    if item.action == "update":
-        detail = ", ".join(f"{k}: {_shown(a)} -> {_shown(b)}" for k, (a, b) in item.changes.items())
-    elif item.action == "buy":
-        detail = ", ".join(f"{k}={_shown(v)}" for k, v in item.changes.items())
-    else:
-        detail = ""
-    notes = "; ".join(filter(None, (detail, item.note)))
-    return f"{item.action:<7} {who}" + (f"  {notes}" if notes else "")
+    """What a job would do with one item: ``update PN… +1…  voice_url: a -> b``, the
+    library's line (:func:`~twilio_async.bulk.dryrun.planned_text`) with wire values."""
+    from ..bulk.dryrun import planned_text
+
+    return planned_text(item, shown=_shown, framed=False)
 
 
 def _report(session: Session, summary: JobSummary, where: str) -> None:
@@ -174,12 +171,37 @@ def job_options(*, confirm: bool) -> Callable[[F], F]:
             is_flag=True,
             help="Print what would be done; send nothing but searches and lookups.",
         )(command)
-        return click.option(
-            "--journal",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="The job's journal file (default: named after the job, in the current "
-            "directory); run the same command again with it to resume.",
+        return journal_option(
+            "The job's journal file (default: named after the job, in the current "
+            "directory; in memory with --fake); run the same command again with it to resume."
         )(command)
+
+    return decorate
+
+
+FAKE_JOURNAL = (
+    "--journal and --fake do not go together: the fake's numbers vanish when the command "
+    "ends, so a journal of a run on it could never be resumed (with --fake the journal is "
+    "kept in memory); leave out --journal (or --fake, to run on your account)"
+)
+
+
+def journal_option(help: str) -> Callable[[F], F]:
+    """``--journal``, refused with ``--fake`` (a usage error, before anything runs).
+
+    Applied over :func:`session_command`, whose callback takes ``fake`` among its options.
+    """
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)  # its click parameters come along (``__dict__``)
+        def checked(**options: Any) -> Any:
+            if options.get("fake") and options.get("journal") is not None:
+                raise click.UsageError(FAKE_JOURNAL)
+            return command(**options)
+
+        return click.option(
+            "--journal", type=click.Path(dir_okay=False, path_type=Path), help=help
+        )(typing.cast(F, checked))
 
     return decorate
 
@@ -243,7 +265,7 @@ def select(
 
 def _described(targets: list[str] | NumberFilter) -> str:
     if isinstance(targets, list):
-        return f"{len(targets)} number{'s' * (len(targets) != 1)}"
+        return plural(len(targets), "number")
     filters = targets.filters()
     if not filters:
         return "every number"
@@ -307,7 +329,7 @@ async def buy_numbers(
         settings=parse_assignments(assignments),
         per_number=None if name_format is None else _names(name_format, count),
     )
-    action = f"This buys {count} {number_type} number{'s' * (count != 1)} in {plan.country}"
+    action = f"This buys {plural(count, f'{number_type} number')} in {plan.country}"
     return await run_job(session, plan, journal=journal, dry_run=dry_run, confirm=action, yes=yes)
 
 
@@ -389,10 +411,8 @@ async def release_numbers(
     help="The file's format (default: from its suffix, else csv).",
 )
 @click.option("--yes", "-y", is_flag=True, help="Apply the changes (without it: the plan only).")
-@click.option(
-    "--journal",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The update job's journal file (default: named after the changes).",
+@journal_option(
+    "The update job's journal file (default: named after the changes; in memory with --fake)."
 )
 @session_command
 async def apply_settings(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TwilioError, TwilioValidationError
-from .output import Column, Format, close_destination, open_destination, open_sink
+from .output import Column, Format, close_destination, open_destination, open_sink, plural
 from .progress import stream_text
 from .runtime import EXIT_FAILED, EXIT_OK, Session
 
@@ -40,8 +40,9 @@ async def write_stream(
     total: int | None = None,
     resumable: bool = True,
 ) -> int:
-    """Write every record of ``stream``; the exit code. When ``resumable`` (``stream`` is
-    a ``RecordStream`` of a command with ``--resume``), a failure prints where to resume."""
+    """Write every record of ``stream``; the exit code. ``noun`` is what one record is, in
+    messages (``number``). When ``resumable`` (``stream`` is a ``RecordStream`` of a command
+    with ``--resume``), a failure prints where to resume."""
     destination = open_destination(output, append=append)
     sink = open_sink(format, destination, model=model, columns=columns, fields=fields)
     shown = output is not None or not session.output.stdout_terminal
@@ -77,6 +78,6 @@ def _resume_hint(session: Session, cursor: object, count: int, noun: str) -> Non
     if cursor is None:
         return
     session.output.note(
-        f"{count:,} {noun} written; to go on after them, run the same command with "
+        f"{plural(count, noun)} written; to go on after them, run the same command with "
         f"--resume {shlex.quote(str(cursor))}"
     )

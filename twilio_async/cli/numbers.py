@@ -131,7 +131,7 @@ async def _write_inventory(
         session,
         stream,
         model=IncomingPhoneNumber,
-        noun="numbers",
+        noun="number",
         append=resume is not None,
         total=limit,
         **shape,
@@ -184,7 +184,7 @@ async def search_numbers(
         output=output,
         model=AvailablePhoneNumber,
         columns=AVAILABLE_COLUMNS,
-        noun="numbers",
+        noun="number",
         resumable=False,
     )
 

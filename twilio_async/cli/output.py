@@ -10,7 +10,7 @@ library's own plain form of a model (``twilio_async.converter.unstructure``: dat
   nested model spread over ``name.field`` columns, other objects as JSON text; booleans
   are ``true``/``false`` and an absent value is an empty cell.
 * **table**: the columns a command chooses, printed with rich in chunks of rows with the
-  same column widths, the header once.
+  same column widths, the header once; on a pipe or in a file, no line ends in spaces.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ __all__ = [
     "csv_columns",
     "fitted_widths",
     "open_sink",
+    "plural",
     "resolve_format",
 ]
 
@@ -64,6 +65,14 @@ def resolve_format(given: str | None, output: Path | None, default: Format) -> F
     if output is not None:
         return _SUFFIXES.get(output.suffix.lower(), default)
     return default
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """A count and its noun, for a message: ``1 number``, ``2 numbers``, ``1,500 numbers``
+    (``plural_form`` for a noun that does not just take an ``s``)."""
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count:,} {plural_form if plural_form is not None else noun + 's'}"
 
 
 def cell(value: Any) -> str:
@@ -204,6 +213,7 @@ class _Table:
         self._columns = columns
         self._rows: list[list[str]] = []
         self._header = destination.fresh
+        self._terminal = destination.terminal
 
     def write(self, record: Any) -> None:
         plain = unstructure(record)
@@ -219,7 +229,14 @@ class _Table:
             table.add_column(column.header, width=width, no_wrap=True, overflow="ellipsis")
         for row in self._rows:
             table.add_row(*row)
-        self._console.print(table)
+        if self._terminal:
+            self._console.print(table)
+        else:  # a pipe or a file: no cell's padding at the end of a line
+            with self._console.capture() as captured:
+                self._console.print(table)
+            self._console.file.write(
+                "".join(line.rstrip() + "\n" for line in captured.get().splitlines())
+            )
         self._rows.clear()
         self._header = False
 

@@ -46,9 +46,11 @@ def job_text(progress: Progress) -> str:
 
 
 def stream_text(count: int, elapsed: float, noun: str) -> str:
-    """A stream's progress in words: records so far, and their rate."""
+    """A stream's progress in words: records so far (``noun``: what one is), their rate."""
+    from .output import plural
+
     rate = f"{count / elapsed:,.0f}/s" if elapsed > 0 and count else "-/s"
-    return f"{count:,} {noun}  {rate}"
+    return f"{plural(count, noun)}  {rate}"
 
 
 class ProgressView(abc.ABC):
