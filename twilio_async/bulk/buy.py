@@ -211,8 +211,8 @@ class _Pool:
         self.free += new
         self._failures = self._unanswered = 0
         context.signal.notify()
-        where = "" if key is None else f" ending {key[:2]}"
-        context.emit(EventKind.SEARCHED, message=f"{len(found)} numbers{where}, {new} new")
+        where = "" if key is None else f" of numbers ending {key[:2]}"
+        context.emit(EventKind.SEARCHED, message=f"search{where}: {len(found)} found, {new} new")
         return True
 
     def _search_failed(self, key: str | None, error: TwilioError) -> None:

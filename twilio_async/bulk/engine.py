@@ -337,7 +337,7 @@ class _Run:
         self.context.stats["listed"] += len(batch)
         self.context.refresh()
         self.context.signal.notify()
-        self.context.emit(EventKind.LISTED, message=f"{len(batch)} numbers listed, {new} new")
+        self.context.emit(EventKind.LISTED, message=f"listed {len(batch)}, {new} new")
 
 
 def _handler(context: Context, plan: Plan) -> Handler:
