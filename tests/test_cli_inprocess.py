@@ -181,6 +181,7 @@ def test_a_dry_run_prints_the_plan_for_people() -> None:
 
     missing = "PN" + "0" * 32
     failed = invoke("numbers", "update", "--fake", missing, "--set", "sms_method=GET", "--dry-run")
+    assert failed.exit_code == 1  # as the run would: an item would fail
     head, line = failed.stdout.splitlines()
     assert head == "dry run of the update job: fail 1"
     assert line.startswith(f"fail    {missing}  HTTP 404 GET http://127.0.0.1:")

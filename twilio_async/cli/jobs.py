@@ -6,8 +6,8 @@ from the plan and the account, printed, so that the same command run again finds
 ``--fake`` the journal is in memory, and ``--journal`` a usage error),
 ``--dry-run`` prints what it would do and sends nothing but searches and lookups, a
 progress bar follows the engine's events, and the summary ends it (exit 1 when an item
-failed; the journal keeps every item's end). A purchase or a release on a real account asks
-first, unless ``--yes``.
+failed, or in a dry run would fail; the journal keeps every item's end). A purchase or a
+release on a real account asks first, unless ``--yes``.
 """
 
 from __future__ import annotations
@@ -92,7 +92,8 @@ async def run_job(
         for item in planned.items:
             session.output.result(planned_line(item))
         session.output.note("dry run: nothing was sent but searches and lookups")
-        return EXIT_OK
+        # As the run would: exit 1 when an item would fail, so a script can check first.
+        return EXIT_FAILED if actions["fail"] else EXIT_OK
     if confirm is not None:
         session.confirm(confirm, yes=yes)
     where = IN_MEMORY if path is None else display_path(path)
