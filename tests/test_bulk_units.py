@@ -30,6 +30,7 @@ from twilio_async.bulk import (
     NoMoreNumbersError,
     NumberFilter,
     OutcomeUnknownError,
+    PlannedItem,
     ReleaseNumbers,
     Target,
     UpdateNumbers,
@@ -418,3 +419,13 @@ def test_an_error_the_journal_does_not_know_comes_back_as_a_twilio_error() -> No
     again = error_from_json(error_to_json(error))
     assert type(again) is TwilioError
     assert str(again) == str(error)
+
+
+def test_an_item_is_named_by_what_is_known_of_it() -> None:
+    slot = ItemResult(index=7, state=ItemState.PENDING)
+    assert slot.label == "#7"  # a purchase slot with no number yet
+    bound = ItemResult(index=7, state=ItemState.FAILED, phone_number="+14155550101")
+    assert bound.label == "+14155550101"
+    bought = ItemResult(index=7, state=ItemState.DONE, sid=PN, phone_number="+14155550101")
+    assert bought.label == f"{PN} +14155550101"
+    assert str(PlannedItem(index=3, action="fail", sid=PN)).startswith(f"fail    {PN}")

@@ -20,7 +20,7 @@ from .buy import SEARCH_SIZE, Slices
 from .context import numbers_of
 from .journal import ItemRow, Journal
 from .plans import BuyNumbers, NumberFilter, ReleaseNumbers, Target, UpdateNumbers
-from .progress import JobStats
+from .progress import JobStats, item_label
 from .rules import changes_needed
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def planned_text(
     ``shown`` writes a value (``repr``: ``None``, ``'GET'``); the details are in
     parentheses when ``framed``, else after two spaces (the command line's plan).
     """
-    who = " ".join(filter(None, (item.sid, item.phone_number))) or f"#{item.index}"
+    who = item_label(item.index, item.sid, item.phone_number)
     changes = item.changes.items()
     if item.action == "update":
         detail = ", ".join(f"{k}: {shown(a)} -> {shown(b)}" for k, (a, b) in changes)

@@ -27,6 +27,7 @@ __all__ = [
     "Progress",
     "ProgressBoard",
     "RateMeter",
+    "item_label",
 ]
 
 
@@ -38,6 +39,12 @@ class ItemState(str, enum.Enum):
     DONE = "done"
     SKIPPED = "skipped"  # nothing to do: already applied, or already released
     FAILED = "failed"
+
+
+def item_label(index: int, sid: str | None, phone_number: str | None) -> str:
+    """How messages name an item: its SID and number, either of which may not be known
+    yet, or ``#index`` for a purchase slot with neither."""
+    return " ".join(filter(None, (sid, phone_number))) or f"#{index}"
 
 
 @attrs.frozen
@@ -57,6 +64,11 @@ class ItemResult:
     error: TwilioError | None = attrs.field(default=None, eq=False)
     note: str | None = None
     unsure: bool = False
+
+    @property
+    def label(self) -> str:
+        """How messages name it: see :func:`item_label`."""
+        return item_label(self.index, self.sid, self.phone_number)
 
     @classmethod
     def from_row(cls, row: ItemRow, *, error: TwilioError | None = None) -> ItemResult:

@@ -141,9 +141,8 @@ def _report(session: Session, summary: JobSummary, where: str) -> None:
         out.result(f"the job stopped: {describe_error(summary.error, brief=True)}")
     failed = summary.failed
     for item in failed[:LISTED_FAILURES]:
-        who = " ".join(filter(None, (item.sid, item.phone_number))) or f"#{item.index}"
         why = describe_error(item.error, brief=True) if item.error is not None else item.note
-        out.result(f"failed {who}: {why}")
+        out.result(f"failed {item.label}: {why}")
     if len(failed) > LISTED_FAILURES:
         out.result(f"... and {len(failed) - LISTED_FAILURES} more; the journal keeps them all")
     if failed and where != IN_MEMORY:
