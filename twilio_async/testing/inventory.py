@@ -15,6 +15,7 @@ as if another customer had bought it); buying it then answers 21422. Area codes 
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -384,7 +385,11 @@ class AvailableInventory:
             if prefix in self.exhausted_area_codes:
                 continue
             block = self._unspent(country, number_type, prefix)
-            numbers = block.numbers[block.first :] if ending is None else block.ending(ending)
+            numbers: Iterable[AvailableNumber] = (
+                itertools.islice(block.numbers, block.first, None)  # no copy of the block
+                if ending is None
+                else block.ending(ending)
+            )
             for number in numbers:
                 if number.phone_number not in gone and keep(number):
                     found.append(number)
