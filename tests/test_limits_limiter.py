@@ -79,33 +79,25 @@ async def test_a_retry_of_a_call_under_way_is_served_before_first_attempts() -> 
     assert limiter.in_flight == 0
 
 
-async def test_a_waiter_cancelled_while_waiting_leaves_no_permit_behind() -> None:
+@pytest.mark.parametrize(
+    "permit_first", [False, True], ids=["cancelled-while-waiting", "cancelled-as-permit-arrives"]
+)
+async def test_a_cancelled_waiter_leaves_no_permit_behind(permit_first: bool) -> None:
+    """Cancelled while it waits, or after its permit was handed over but before it ran
+    again: either way the permit goes on to the next waiter."""
     limiter = LocalLimiter(1, adaptive=False)
     held = await limiter.acquire()
     log: list[str] = []
     doomed = asyncio.create_task(take(limiter, log, "doomed"))
     after = asyncio.create_task(take(limiter, log, "after"))
     await wait_until(lambda: limiter.waiting == 2)
-    doomed.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await doomed
-    limiter.release(held, Outcome.OK)
-    limiter.release(await after, Outcome.OK)
-    assert log == ["after"]
-    assert limiter.in_flight == 0
-
-
-async def test_a_waiter_cancelled_as_its_permit_arrives_gives_it_back() -> None:
-    limiter = LocalLimiter(1, adaptive=False)
-    held = await limiter.acquire()
-    log: list[str] = []
-    doomed = asyncio.create_task(take(limiter, log, "doomed"))
-    after = asyncio.create_task(take(limiter, log, "after"))
-    await wait_until(lambda: limiter.waiting == 2)
-    limiter.release(held, Outcome.OK)  # hands the permit to "doomed"...
+    if permit_first:
+        limiter.release(held, Outcome.OK)  # hands the permit to "doomed"...
     doomed.cancel()  # ...which is cancelled before it runs again
     with pytest.raises(asyncio.CancelledError):
         await doomed
+    if not permit_first:
+        limiter.release(held, Outcome.OK)
     limiter.release(await after, Outcome.OK)  # the permit went on to the next waiter
     assert log == ["after"]
     assert limiter.in_flight == 0
