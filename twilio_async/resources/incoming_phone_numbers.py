@@ -209,19 +209,23 @@ class NumberConfiguration(TypedDict, total=False):
     ]
 
 
+NumberToBuy = Annotated[
+    str,
+    E164,
+    Doc(
+        "The phone number to purchase specified in "
+        "[E.164](https://www.twilio.com/docs/glossary/what-e164) format. E.164 phone "
+        "numbers consist of a + followed by the country code and subscriber number "
+        "without punctuation characters. For example, +14155551234."
+    ),
+]
+"""``phone_number`` of a purchase (any type, or Local/TollFree/Mobile where it is required)."""
+
+
 class IncomingPhoneNumberCreate(NumberConfiguration, total=False):
     """Provision a number: exactly one of ``phone_number`` (E.164) or ``area_code``."""
 
-    phone_number: Annotated[
-        str,
-        E164,
-        Doc(
-            "The phone number to purchase specified in "
-            "[E.164](https://www.twilio.com/docs/glossary/what-e164) format. E.164 phone "
-            "numbers consist of a + followed by the country code and subscriber number "
-            "without punctuation characters. For example, +14155551234."
-        ),
-    ]
+    phone_number: NumberToBuy
     area_code: Annotated[
         str,
         AreaCode,
@@ -237,18 +241,7 @@ class IncomingPhoneNumberCreate(NumberConfiguration, total=False):
 class IncomingPhoneNumberTypeCreate(NumberConfiguration, total=False):
     """Provision a Local, TollFree or Mobile number: ``phone_number`` is required."""
 
-    phone_number: Required[
-        Annotated[
-            str,
-            E164,
-            Doc(
-                "The phone number to purchase specified in "
-                "[E.164](https://www.twilio.com/docs/glossary/what-e164) format. E.164 phone "
-                "numbers consist of a + followed by the country code and subscriber number "
-                "without punctuation characters. For example, +14155551234."
-            ),
-        ]
-    ]
+    phone_number: Required[NumberToBuy]
 
 
 class IncomingPhoneNumberUpdate(NumberConfiguration, total=False):
